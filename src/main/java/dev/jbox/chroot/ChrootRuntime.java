@@ -1,0 +1,60 @@
+package dev.jbox.chroot;
+
+import dev.jbox.JboxException;
+import dev.jbox.kernel.Kernel;
+import dev.jbox.kernel.KernelException;
+import dev.jbox.kernel.Spawn;
+import dev.jbox.kernel.WaitStatus;
+import dev.jbox.runtime.Container;
+import dev.jbox.runtime.ContainerSpec;
+import dev.jbox.runtime.ContainerThread;
+import dev.jbox.runtime.Launcher;
+import dev.jbox.runtime.Runtime;
+
+/**
+ * Chapter 1: a chroot jail. The command sees {@code spec.rootfs()} as {@code /}, and nothing
+ * else is isolated: same processes, same network, same host name, same users. That is the
+ * whole point of the chapter, and the escape in the lab shows how thin it is.
+ */
+public final class ChrootRuntime implements Runtime {
+    @Override
+    public Container start(ContainerSpec spec) {
+        int pid = ContainerThread.call("jbox-chroot", () -> {
+            // tag::jail[]
+            // Threads of one process share a root directory unless a thread asks for its own
+            // copy; with CLONE_FS unshared, chroot changes this thread (and its children) only.
+            Kernel.unshare(Kernel.CLONE_FS);
+            Kernel.chroot(spec.rootfs().toString());
+            enterWorkdir(spec.workdir());
+            String program = Launcher.resolve(spec.command().get(0), spec.path());
+            Spawn spawn = Spawn.program(program, spec.command())
+                    .env(spec.env())
+                    .fd(0, spec.stdio().in())
+                    .fd(1, spec.stdio().out())
+                    .fd(2, spec.stdio().err());
+            // end::jail[]
+            if (!spec.terminal()) {
+                spawn.newProcessGroup();
+            }
+            return Launcher.spawn(spawn, program);
+        });
+        return new JailedProcess(pid);
+    }
+
+    private static void enterWorkdir(String workdir) {
+        try {
+            Kernel.chdir(workdir);
+        } catch (KernelException e) {
+            throw new JboxException("working directory " + workdir + " does not exist inside the container: "
+                    + e.getMessage() + "; create it in the root file system or choose another with -w");
+        }
+    }
+
+    /** A jailed process needs nothing undone when it ends. */
+    private record JailedProcess(int pid) implements Container {
+        @Override
+        public WaitStatus waitFor() {
+            return Kernel.waitpid(pid);
+        }
+    }
+}
