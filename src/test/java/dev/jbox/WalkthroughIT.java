@@ -1,0 +1,49 @@
+package dev.jbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jbox.testing.Cli;
+import dev.jbox.testing.Walkthrough;
+import dev.jbox.testing.WalkthroughRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every command of every chapter's walk-through runs, in order, and prints what the file says. */
+class WalkthroughIT {
+    @TempDir
+    Path tmp;
+
+    @TestFactory
+    Stream<DynamicTest> walkthroughs() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(Cli.REPO.resolve("chapters"))) {
+            files = s.map(d -> d.resolve("walkthrough.txt")).filter(Files::exists).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        return files.stream().map(f -> DynamicTest.dynamicTest(Cli.REPO.relativize(f).toString(), () -> check(f)));
+    }
+
+    private void check(Path file) throws Exception {
+        Walkthrough w = Walkthrough.parse(file);
+        assertThat(w.steps()).isNotEmpty();
+        Path dir = Files.createTempDirectory(tmp, "session");
+        Files.createDirectories(dir.resolve("tmp"));
+        var results = WalkthroughRunner.run(w, Cli.REPO,
+                Map.of("JBOX_ROOT", dir.resolve("store").toString(), "TMPDIR", dir.resolve("tmp").toString()), 600);
+        for (var r : results) {
+            String where = Cli.REPO.relativize(file) + ":" + r.step().line() + ": $ " + r.step().command();
+            assertThat(r.status()).as(where + "\nprinted:\n" + String.join("\n", r.output())).isZero();
+            assertThat(Walkthrough.matches(r.step().expected(), r.output()))
+                    .as(where + "\nexpected:\n" + String.join("\n", r.step().expected())
+                            + "\nbut printed:\n" + String.join("\n", r.output()))
+                    .isTrue();
+        }
+    }
+}

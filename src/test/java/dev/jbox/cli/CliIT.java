@@ -1,0 +1,76 @@
+package dev.jbox.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jbox.testing.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher and the CLI as a user meets them: bad input gets one line, the documented code, and nothing left. */
+class CliIT {
+    @TempDir
+    Path store;
+
+    private void oneLineError(Cli.Result r, int code, String... fragments) {
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(code);
+        assertThat(r.stderr().strip().lines()).as(r.stderr()).hasSize(1);
+        assertThat(r.stderr()).startsWith("jbox: ").contains(fragments);
+        assertThat(r.stdout()).isEmpty();
+    }
+
+    @Test
+    void runsTheDefaultImage() {
+        var r = Cli.jbox(store, "run", "busybox", "sh", "-c", "echo hello from $(pwd)");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("hello from /\n");
+        assertThat(store.resolve("images/busybox/rootfs/bin/busybox")).isRegularFile();
+    }
+
+    @Test
+    void theImageDefaultCommandIsAShellReadingStdin() {
+        // Without -i the container's stdin is /dev/null, so the shell ends at once.
+        var r = Cli.jbox(store, "run", "--chapter", "1", "busybox");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+    }
+
+    @Test
+    void badInput() throws Exception {
+        oneLineError(Cli.jbox(store, "run", "--rootfs", "/no/such/dir", "sh"), 125, "/no/such/dir does not exist");
+        Path empty = Files.createDirectory(store.resolve("empty"));
+        oneLineError(Cli.jbox(store, "run", "--rootfs", empty.toString(), "sh"), 125, "is empty");
+        Path noShell = Files.createDirectories(store.resolve("no-shell/etc"));
+        oneLineError(Cli.jbox(store, "run", "--rootfs", noShell.getParent().toString(), "sh"), 127, "'sh': executable file not found");
+        oneLineError(Cli.jbox(store, "run", "no-such-image"), 125, "no such image: 'no-such-image'", "busybox");
+        oneLineError(Cli.jbox(store, "run", "BAD/NAME"), 125, "invalid image name");
+        oneLineError(Cli.jbox(store, "run", "--chapter", "9", "busybox", "true"), 125, "no chapter 9", "--chapter 1");
+        oneLineError(Cli.jbox(store, "run", "--frobnicate", "busybox"), 125, "--frobnicate", "jbox run --help");
+        oneLineError(Cli.jbox(store, "run", "-t", "busybox", "true"), 125, "not a TTY");
+        oneLineError(Cli.jbox(store, "run"), 125, "needs an image");
+    }
+
+    @Test
+    void withoutRootItSaysSoInOneLine() {
+        var r = Cli.run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                Cli.REPO.resolve("jbox").toString(), "run", "busybox", "true"), Map.of());
+        assertThat(r.exitCode()).isEqualTo(125);
+        assertThat(r.stderr().strip()).startsWith("jbox: jbox needs root").contains("sudo").doesNotContain("\n");
+    }
+
+    @Test
+    void theExitCodeOfTheCommandIsTheExitCodeOfJbox() {
+        assertThat(Cli.jbox(store, "run", "busybox", "sh", "-c", "exit 42").exitCode()).isEqualTo(42);
+        assertThat(Cli.jbox(store, "run", "busybox", "sh", "-c", "kill -TERM $$").exitCode()).isEqualTo(143);
+    }
+
+    @Test
+    void interactiveInputReachesTheContainer() throws Exception {
+        Path input = Files.writeString(store.resolve("input"), "line one\nline two\n");
+        var r = Cli.run(List.of("sh", "-c", Cli.REPO.resolve("jbox") + " run -i busybox wc -l < " + input),
+                Map.of("JBOX_ROOT", store.toString()));
+        assertThat(r.stdout().strip()).isEqualTo("2");
+    }
+}
