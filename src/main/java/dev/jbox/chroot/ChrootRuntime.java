@@ -18,8 +18,12 @@ import dev.jbox.runtime.Runtime;
  */
 public final class ChrootRuntime implements Runtime {
     @Override
-    public Container start(ContainerSpec spec) {
-        int pid = ContainerThread.call("jbox-chroot", () -> {
+    public Container create(ContainerSpec spec) {
+        return new JailedProcess(spec);
+    }
+
+    static int spawnInJail(ContainerSpec spec) {
+        return ContainerThread.call("jbox-chroot", () -> {
             // tag::jail[]
             // Threads of one process share a root directory unless a thread asks for its own
             // copy; with CLONE_FS unshared, chroot changes this thread (and its children) only.
@@ -33,12 +37,11 @@ public final class ChrootRuntime implements Runtime {
                     .fd(1, spec.stdio().out())
                     .fd(2, spec.stdio().err());
             // end::jail[]
-            if (!spec.terminal()) {
+            if (!spec.sharesTerminal()) {
                 spawn.newProcessGroup();
             }
             return Launcher.spawn(spawn, program);
         });
-        return new JailedProcess(pid);
     }
 
     private static void enterWorkdir(String workdir) {
@@ -50,8 +53,25 @@ public final class ChrootRuntime implements Runtime {
         }
     }
 
-    /** A jailed process needs nothing undone when it ends. */
-    private record JailedProcess(int pid) implements Container {
+    /** A jail needs nothing prepared before its process starts, nor undone after it ends. */
+    private static final class JailedProcess implements Container {
+        private final ContainerSpec spec;
+        private int pid;
+
+        JailedProcess(ContainerSpec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public void start() {
+            pid = spawnInJail(spec);
+        }
+
+        @Override
+        public int pid() {
+            return pid;
+        }
+
         @Override
         public WaitStatus waitFor() {
             return Kernel.waitpid(pid);

@@ -5,13 +5,22 @@ import dev.jbox.image.Image;
 import dev.jbox.image.ImageConfig;
 import dev.jbox.image.ImageStore;
 import dev.jbox.kernel.Kernel;
+import dev.jbox.kernel.WaitStatus;
+import dev.jbox.lifecycle.ContainerRecord;
+import dev.jbox.lifecycle.ContainerStore;
+import dev.jbox.namespaces.ShimmedContainer;
 import dev.jbox.runtime.Container;
 import dev.jbox.runtime.ContainerSpec;
+import dev.jbox.runtime.Namespace;
 import dev.jbox.runtime.Rootfs;
+import dev.jbox.runtime.Runtime;
 import dev.jbox.runtime.Runtimes;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,8 +44,27 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-i", "--interactive"}, description = "Keep stdin open (without it the container reads /dev/null).")
     boolean interactive;
 
-    @Option(names = {"-t", "--tty"}, description = "Give the container the terminal (use with -i).")
+    @Option(names = {"-t", "--tty"}, description = "Give the container a terminal.")
     boolean tty;
+
+    @Option(names = {"-d", "--detach"}, description = "Run in the background and print the container's id.")
+    boolean detach;
+
+    @Option(names = "--rm", description = "Remove the container when it ends.")
+    boolean autoRemove;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Name the container (default: a random name).")
+    String name;
+
+    @Option(names = {"-h", "--hostname"}, paramLabel = "NAME", description = "The container's host name (default: its name).")
+    String hostname;
+
+    @Option(names = "--init", description = "Run a tiny init as pid 1 that reaps zombies and forwards signals.")
+    boolean init;
+
+    @Option(names = "--namespaces", paramLabel = "LIST", split = ",",
+            description = "Which namespaces to create besides the mount namespace: pid,uts,ipc,net,cgroup (default: all).")
+    List<String> namespaces;
 
     @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable (KEY alone copies it from here).")
     List<String> env = new ArrayList<>();
@@ -51,31 +79,114 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Main.requireRoot();
         int chapterNumber = chapter == null ? Runtimes.latest() : chapter;
-        var runtime = Runtimes.forChapter(chapterNumber);
-        if (tty && !Kernel.isatty(0)) {
+        Runtimes.check(chapterNumber);
+        if (interactive && tty && !Kernel.isatty(0)) {
             throw new JboxException("the input device is not a TTY; drop -t, or run jbox from a terminal");
         }
+        if (chapterNumber < 2 && (detach || autoRemove || name != null || hostname != null || init || namespaces != null)) {
+            throw new JboxException("-d, --rm, --name, --hostname, --init and --namespaces need namespaces and"
+                    + " container state: use --chapter 2 or later");
+        }
+        if (detach && tty) {
+            throw new JboxException("-d with -t is not supported: jbox has no daemon to hold a detached container's"
+                    + " terminal; drop -t (the output goes to 'jbox logs')");
+        }
+        Runtime runtime = Runtimes.forChapter(chapterNumber, main.store());
+        Target target = target();
+        return chapterNumber == 1 ? runInJail(runtime, target) : runContainer(runtime, target, chapterNumber);
+    }
+
+    /** The image or rootfs, the command and the environment, resolved. */
+    private record Target(String image, Path rootfs, List<String> command, List<String> env, String workdir) {
+    }
+
+    private int runInJail(Runtime runtime, Target t) {
         int devNull = interactive ? -1 : Kernel.open("/dev/null", Kernel.O_RDONLY | Kernel.O_CLOEXEC, 0);
-        ContainerSpec spec;
-        Container container;
+        ContainerSpec spec = ContainerSpec.builder(t.rootfs(), t.command()).env(t.env()).workdir(t.workdir())
+                .stdio(new ContainerSpec.Stdio(interactive ? 0 : devNull, 1, 2))
+                .sharesTerminal(interactive && Kernel.isatty(0)).build();
+        Container container = runtime.create(spec);
         try {
-            spec = spec(new ContainerSpec.Stdio(interactive ? 0 : devNull, 1, 2));
-            container = runtime.start(spec);
+            container.start();
         } finally {
             Kernel.closeQuietly(devNull);
         }
-        try (SignalForwarder ignored = SignalForwarder.to(container, spec.terminal())) {
+        try (SignalForwarder ignored = SignalForwarder.to(container, spec.sharesTerminal())) {
             return container.waitFor().shellExitCode();
         }
     }
 
-    private ContainerSpec spec(ContainerSpec.Stdio stdio) {
+    private int runContainer(Runtime runtime, Target t, int chapterNumber) {
+        ContainerStore containers = new ContainerStore(main.store());
+        containers.collectGarbage();
+        Set<Namespace> chosen = chosenNamespaces();
+        ContainerRecord record = containers.create(name, () -> new ContainerRecord(null, null, t.image(), t.command(),
+                null, hostname, autoRemove, init, tty, detach, chapterNumber, t.env(), t.workdir(),
+                chosen.stream().map(Namespace::procName).toList(), 0, -1, 0, -1));
+        int in = -1, out = -1;
+        Container container;
+        try {
+            in = interactive && !detach ? 0 : Kernel.open("/dev/null", Kernel.O_RDONLY | Kernel.O_CLOEXEC, 0);
+            out = detach ? Kernel.open(containers.logOf(record).toString(),
+                    Kernel.O_WRONLY | Kernel.O_CREAT | Kernel.O_APPEND | Kernel.O_CLOEXEC, 0640) : -1;
+            ContainerSpec.Stdio stdio = detach ? new ContainerSpec.Stdio(in, out, out) : new ContainerSpec.Stdio(in, 1, 2);
+            ContainerSpec spec = ContainerSpec.builder(t.rootfs(), t.command()).env(withHostname(t.env(), record.hostname()))
+                    .workdir(t.workdir()).stdio(stdio).hostname(record.hostname()).namespaces(chosen).init(init)
+                    .tty(tty).stateDir(containers.dirOf(record)).build();
+            container = runtime.create(spec);
+        } catch (RuntimeException e) {
+            containers.remove(record);
+            throw e;
+        } finally {
+            if (in > 0) {
+                Kernel.closeQuietly(in);
+            }
+            Kernel.closeQuietly(out);
+        }
+        ShimmedContainer shimmed = (ShimmedContainer) container;
+        record = record.withProcesses(shimmed.shimPid(), shimmed.pid());
+        containers.save(record);
+        container.start();
+        if (detach) {
+            System.out.println(record.id());
+            return 0;
+        }
+        WaitStatus status;
+        try (SignalForwarder ignored = SignalForwarder.to(container, false);
+             TerminalProxy terminal = tty ? TerminalProxy.attach(shimmed.ptyMaster(), interactive) : null) {
+            status = container.waitFor();
+            if (terminal != null) {
+                terminal.drain();
+            }
+        }
+        if (autoRemove) {
+            containers.remove(record);
+        }
+        return status.shellExitCode();
+    }
+
+    private Set<Namespace> chosenNamespaces() {
+        if (namespaces == null) {
+            return EnumSet.allOf(Namespace.class);
+        }
+        Set<Namespace> chosen = EnumSet.noneOf(Namespace.class);
+        for (String n : namespaces) {
+            if (!n.isBlank() && !n.equals("mnt")) {
+                chosen.add(Namespace.named(n.strip()));
+            }
+        }
+        return chosen;
+    }
+
+    private Target target() {
         List<String> args = new ArrayList<>(positional);
         Path root;
         ImageConfig config;
+        String imageName;
         if (rootfs != null) {
             root = Rootfs.check(rootfs);
             config = new ImageConfig(List.of("sh"), null, null);
+            imageName = root.toString();
         } else {
             if (args.isEmpty()) {
                 throw new JboxException("'jbox run' needs an image or --rootfs DIR; e.g. jbox run busybox echo hello");
@@ -83,6 +194,7 @@ final class RunCommand implements Callable<Integer> {
             Image image = new ImageStore(main.store()).get(args.remove(0));
             root = Rootfs.check(image.rootfs());
             config = image.config();
+            imageName = image.name();
         }
         List<String> command = args.isEmpty() ? config.cmd() : args;
         if (command.isEmpty()) {
@@ -93,27 +205,45 @@ final class RunCommand implements Callable<Integer> {
         if (tty) {
             environment.add("TERM=" + System.getenv().getOrDefault("TERM", "xterm"));
         }
-        for (String e : env) {
-            if (e.contains("=")) {
-                environment.add(e);
-            } else if (System.getenv(e) != null) {
-                environment.add(e + "=" + System.getenv(e));
-            }
-        }
+        environment.addAll(EnvOptions.resolve(env));
         String dir = workdir != null ? workdir : config.workingDir();
         if (!dir.startsWith("/")) {
             throw new JboxException("the working directory must be an absolute path inside the container: -w " + dir);
         }
-        return new ContainerSpec(root, command, dedupe(environment), dir, null, stdio, interactive && Kernel.isatty(0));
+        return new Target(imageName, root, command, EnvOptions.dedupe(environment), dir);
     }
 
-    /** Later values win, as with Docker's -e. */
-    private static List<String> dedupe(List<String> env) {
-        var byKey = new java.util.LinkedHashMap<String, String>();
-        for (String e : env) {
-            byKey.remove(e.substring(0, e.indexOf('=')));
-            byKey.put(e.substring(0, e.indexOf('=')), e);
+    private static List<String> withHostname(List<String> env, String hostname) {
+        List<String> all = new ArrayList<>(env);
+        all.add(0, "HOSTNAME=" + hostname);
+        return EnvOptions.dedupe(all);
+    }
+
+    /** Docker's -e: KEY=VALUE sets, KEY alone copies the value from here; later values win. */
+    static final class EnvOptions {
+        private EnvOptions() {
         }
-        return List.copyOf(byKey.values());
+
+        static List<String> resolve(List<String> options) {
+            List<String> out = new ArrayList<>();
+            for (String e : options) {
+                if (e.contains("=")) {
+                    out.add(e);
+                } else if (System.getenv(e) != null) {
+                    out.add(e + "=" + System.getenv(e));
+                }
+            }
+            return out;
+        }
+
+        static List<String> dedupe(List<String> env) {
+            var byKey = new LinkedHashMap<String, String>();
+            for (String e : env) {
+                String key = e.substring(0, e.indexOf('='));
+                byKey.remove(key);
+                byKey.put(key, e);
+            }
+            return List.copyOf(byKey.values());
+        }
     }
 }

@@ -90,6 +90,42 @@ public final class Kernel {
         return C.access(path, mode) == 0;
     }
 
+    /** Makes a character device node, e.g. {@code /dev/null} is (1, 3). */
+    public static void mknodChar(String path, int mode, int major, int minor) {
+        final int sIfChr = 0020000;
+        try {
+            C.mknod(path, sIfChr | mode, ((long) major << 8) | minor);
+        } catch (LastErrorException e) {
+            throw fail(e, "mknod(%s, S_IFCHR|0%o, makedev(%d, %d))", quote(path), mode, major, minor);
+        }
+    }
+
+    /**
+     * Sets a network interface up, the way ifconfig does it: SIOCGIFFLAGS, then SIOCSIFFLAGS
+     * with IFF_UP, on any socket of the calling thread's network namespace.
+     */
+    public static void setLinkUp(String name) {
+        final long siocgifflags = 0x8913, siocsifflags = 0x8914;
+        final int afInet = 2, sockDgram = 2, sockCloexec = 02000000, iffUp = 1;
+        int sock;
+        try {
+            sock = C.socket(afInet, sockDgram | sockCloexec, 0);
+        } catch (LastErrorException e) {
+            throw fail(e, "socket(AF_INET, SOCK_DGRAM)");
+        }
+        try (Memory ifreq = new Memory(40)) {
+            ifreq.clear();
+            ifreq.setString(0, name);
+            C.ioctl(sock, siocgifflags, ifreq);
+            ifreq.setShort(16, (short) (ifreq.getShort(16) | iffUp));
+            C.ioctl(sock, siocsifflags, ifreq);
+        } catch (LastErrorException e) {
+            throw fail(e, "ioctl(SIOCSIFFLAGS, %s, IFF_UP)", quote(name));
+        } finally {
+            closeQuietly(sock);
+        }
+    }
+
     public static void pivotRoot(String newRoot, String putOld) {
         try {
             C.syscall(Syscalls.PIVOT_ROOT, newRoot, putOld);
@@ -220,6 +256,17 @@ public final class Kernel {
                     throw fail(e, "waitpid(%d)", pid);
                 }
             }
+        }
+    }
+
+    /** The status of {@code pid} if it has ended (and is now reaped), else null. */
+    public static WaitStatus waitpidNoHang(int pid) {
+        final int wnohang = 1;
+        int[] status = new int[1];
+        try {
+            return C.waitpid(pid, status, wnohang) == pid ? new WaitStatus(status[0]) : null;
+        } catch (LastErrorException e) {
+            throw fail(e, "waitpid(%d, WNOHANG)", pid);
         }
     }
 

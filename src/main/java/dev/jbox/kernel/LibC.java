@@ -20,6 +20,7 @@ interface LibC extends Library {
     int chroot(String path) throws LastErrorException;
     int chdir(String path) throws LastErrorException;
     int access(String path, int mode); // errors are answers here, not failures
+    int mknod(String path, int mode, long dev) throws LastErrorException;
     long syscall(long number, Object... args) throws LastErrorException;
 
     // Namespaces and identity
@@ -38,6 +39,9 @@ interface LibC extends Library {
     long write(int fd, byte[] buffer, long count) throws LastErrorException;
     int isatty(int fd);
     int ioctl(int fd, long request, Pointer argp) throws LastErrorException;
+    int tcgetattr(int fd, Pointer termios) throws LastErrorException;
+    int tcsetattr(int fd, int when, Pointer termios) throws LastErrorException;
+    void cfmakeraw(Pointer termios);
 
     // Processes
     int waitpid(int pid, int[] status, int options) throws LastErrorException;
@@ -62,4 +66,7 @@ interface LibC extends Library {
     int sigfillset(Pointer set);
 
     String strerror(int errnum);
+
+    // Sockets (for the classic interface ioctls)
+    int socket(int domain, int type, int protocol) throws LastErrorException;
 }

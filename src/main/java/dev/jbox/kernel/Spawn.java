@@ -48,7 +48,7 @@ public final class Spawn {
         return this;
     }
 
-    /** Makes {@code fd} of this process be {@code target} (0, 1 or 2) in the child. */
+    /** Makes {@code fd} of this process be {@code target} in the child; every other descriptor is closed. */
     public Spawn fd(int target, int fd) {
         dup2s.add(new int[] {fd, target});
         return this;
@@ -67,7 +67,7 @@ public final class Spawn {
 
     /**
      * Starts the child and returns its pid. Every signal starts at its default disposition and
-     * unblocked (the JVM changes both), and every descriptor above 2 is closed in the child:
+     * unblocked (the JVM changes both), and every descriptor not given with {@link #fd} is closed:
      * a leaked descriptor is a known way out of a container.
      *
      * @throws SpawnException carrying the errno when the program cannot be started
@@ -80,11 +80,24 @@ public final class Spawn {
         check(c.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
         check(c.posix_spawnattr_init(attr), "posix_spawnattr_init");
         try {
+            // Two steps, so that no source descriptor is overwritten before it is copied: first
+            // every source to a fresh number above all of them, then each to its target.
+            int spare = 3;
             for (int[] d : dup2s) {
-                check(c.posix_spawn_file_actions_adddup2(actions, d[0], d[1]),
-                        "posix_spawn_file_actions_adddup2(" + d[0] + ", " + d[1] + ")");
+                spare = Math.max(spare, Math.max(d[0], d[1]) + 1);
             }
-            check(c.posix_spawn_file_actions_addclosefrom_np(actions, 3), "posix_spawn_file_actions_addclosefrom_np(3)");
+            int maxTarget = 2;
+            for (int i = 0; i < dup2s.size(); i++) {
+                check(c.posix_spawn_file_actions_adddup2(actions, dup2s.get(i)[0], spare + i), "posix_spawn_file_actions_adddup2");
+            }
+            for (int i = 0; i < dup2s.size(); i++) {
+                int target = dup2s.get(i)[1];
+                check(c.posix_spawn_file_actions_adddup2(actions, spare + i, target),
+                        "posix_spawn_file_actions_adddup2(" + dup2s.get(i)[0] + " -> " + target + ")");
+                maxTarget = Math.max(maxTarget, target);
+            }
+            check(c.posix_spawn_file_actions_addclosefrom_np(actions, maxTarget + 1),
+                    "posix_spawn_file_actions_addclosefrom_np(" + (maxTarget + 1) + ")");
             short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
             if (newProcessGroup) {
                 flags |= POSIX_SPAWN_SETPGROUP;

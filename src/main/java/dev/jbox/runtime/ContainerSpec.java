@@ -1,31 +1,45 @@
 package dev.jbox.runtime;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything a runtime needs to start a container, as plain data checked before use
- * (runc's config.json plays this part). Later chapters add fields; earlier runtimes ignore them.
+ * (runc's config.json plays this part). Each chapter's runtime reads the fields it knows:
+ * chapter 1 the first seven, chapter 2 the rest too.
  *
- * @param rootfs   the directory that becomes the container's {@code /}
- * @param command  argv; {@code command.get(0)} is looked up in the container's PATH
- * @param env      KEY=VALUE pairs, the container's whole environment
- * @param workdir  absolute path inside the container
- * @param hostname the container's host name (chapter 2 on)
- * @param stdio    descriptors of this process that become the container's 0, 1 and 2
- * @param terminal whether stdin is the user's terminal, which the container then shares
+ * @param rootfs         the directory that becomes the container's {@code /}
+ * @param command        argv; {@code command.get(0)} is looked up in the container's PATH
+ * @param env            KEY=VALUE pairs, the container's whole environment
+ * @param workdir        absolute path inside the container
+ * @param stdio          descriptors of the engine that become the container's 0, 1 and 2
+ * @param sharesTerminal whether the container reads the user's terminal directly (chapter 1's -it)
+ * @param hostname       the container's host name
+ * @param namespaces     the namespaces the container gets (chapter 2)
+ * @param init           whether a tiny init stays pid 1 (docker run --init)
+ * @param tty            whether the container gets a pseudo-terminal of its own (chapter 2's -t)
+ * @param stateDir       where the runtime may keep files about this container (its status)
+ * @param capabilities   the capabilities the container keeps, as a bit mask
  */
-public record ContainerSpec(Path rootfs, List<String> command, List<String> env, String workdir,
-                            String hostname, Stdio stdio, boolean terminal) {
+public record ContainerSpec(Path rootfs, List<String> command, List<String> env, String workdir, Stdio stdio,
+                            boolean sharesTerminal, String hostname, Set<Namespace> namespaces, boolean init,
+                            boolean tty, Path stateDir, long capabilities) {
     public ContainerSpec {
         command = List.copyOf(command);
         env = List.copyOf(env);
+        namespaces = namespaces.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(namespaces));
         if (command.isEmpty()) {
             throw new IllegalArgumentException("a container needs a command");
         }
         if (!workdir.startsWith("/")) {
             throw new IllegalArgumentException("the working directory must be absolute: " + workdir);
         }
+    }
+
+    public static Builder builder(Path rootfs, List<String> command) {
+        return new Builder(rootfs, command);
     }
 
     /** The descriptors of the engine that become 0, 1 and 2 in the container. */
@@ -37,5 +51,41 @@ public record ContainerSpec(Path rootfs, List<String> command, List<String> env,
     public String path() {
         return env.stream().filter(e -> e.startsWith("PATH=")).map(e -> e.substring(5)).reduce((a, b) -> b)
                 .orElse("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    }
+
+    public static final class Builder {
+        private final Path rootfs;
+        private final List<String> command;
+        private List<String> env = List.of();
+        private String workdir = "/";
+        private Stdio stdio = Stdio.INHERIT;
+        private boolean sharesTerminal;
+        private String hostname = "jbox";
+        private Set<Namespace> namespaces = EnumSet.allOf(Namespace.class);
+        private boolean init;
+        private boolean tty;
+        private Path stateDir;
+        private long capabilities = Capabilities.DOCKER_DEFAULT;
+
+        private Builder(Path rootfs, List<String> command) {
+            this.rootfs = rootfs;
+            this.command = command;
+        }
+
+        public Builder env(List<String> v) { env = v; return this; }
+        public Builder workdir(String v) { workdir = v; return this; }
+        public Builder stdio(Stdio v) { stdio = v; return this; }
+        public Builder sharesTerminal(boolean v) { sharesTerminal = v; return this; }
+        public Builder hostname(String v) { hostname = v; return this; }
+        public Builder namespaces(Set<Namespace> v) { namespaces = v; return this; }
+        public Builder init(boolean v) { init = v; return this; }
+        public Builder tty(boolean v) { tty = v; return this; }
+        public Builder stateDir(Path v) { stateDir = v; return this; }
+        public Builder capabilities(long v) { capabilities = v; return this; }
+
+        public ContainerSpec build() {
+            return new ContainerSpec(rootfs, command, env, workdir, stdio, sharesTerminal, hostname, namespaces,
+                    init, tty, stateDir, capabilities);
+        }
     }
 }

@@ -35,8 +35,8 @@ class ChrootRuntimeIT {
     }
 
     private Captured run(String workdir, List<String> env, String... command) {
-        return Captured.run(runtime, stdio -> new ContainerSpec(busybox.rootfs(), List.of(command), env, workdir,
-                null, stdio, false));
+        return Captured.run(runtime, stdio -> ContainerSpec.builder(busybox.rootfs(), List.of(command))
+                .env(env).workdir(workdir).stdio(stdio).build());
     }
 
     @Test
@@ -64,8 +64,9 @@ class ChrootRuntimeIT {
         Path secret = Files.createTempFile(store, "open-in-engine", "");
         int devNull = Kernel.open("/dev/null", Kernel.O_RDWR | Kernel.O_CLOEXEC, 0);
         try (var open = Files.newInputStream(secret)) {
-            var c = runtime.start(new ContainerSpec(busybox.rootfs(), List.of("sleep", "30"), List.of(), "/", null,
-                    new ContainerSpec.Stdio(devNull, devNull, devNull), false));
+            var c = runtime.create(ContainerSpec.builder(busybox.rootfs(), List.of("sleep", "30"))
+                    .stdio(new ContainerSpec.Stdio(devNull, devNull, devNull)).build());
+            c.start();
             try (var fds = Files.list(Path.of("/proc/" + c.pid() + "/fd"))) {
                 assertThat(fds.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("0", "1", "2");
             } finally {

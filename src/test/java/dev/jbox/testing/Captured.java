@@ -19,7 +19,8 @@ public record Captured(WaitStatus status, String output) {
         int devNull = Kernel.open("/dev/null", Kernel.O_RDONLY | Kernel.O_CLOEXEC, 0);
         Container c;
         try {
-            c = runtime.start(spec.apply(pipeStdio(pipe, devNull)));
+            c = runtime.create(spec.apply(pipeStdio(pipe, devNull)));
+            c.start();
         } catch (RuntimeException e) {
             Kernel.closeQuietly(pipe[0]);
             throw e;

@@ -1,0 +1,200 @@
+/*
+ * jbox-init: the only part of a jbox container that is not Java, because a JVM cannot do it:
+ * become pid 1 of a new PID namespace, and stay the parent of a container after the engine has
+ * gone. No policy lives here: the engine decides everything and passes it on the command line.
+ *
+ *   jbox-init [-n] [-r] [-c CAPS] [-t TTY] -- PROGRAM ARG0 [ARG...]
+ *   jbox-init -x [-c CAPS] [-t TTY] -- PROGRAM ARG0 [ARG...]
+ *
+ *   fd 3   the "go" pipe: the container starts when the engine writes one byte, and never
+ *          starts if the engine closes it first (a failed or killed start)
+ *   fd 4   the status file: "pid N" when the container starts, "exit N" or "signal N" when it ends
+ *   -n     a new PID namespace, whose pid 1 is the child (without it the child is an ordinary process)
+ *   -x     exec mode (jbox exec): no shim, no namespace, no "go": drop capabilities and exec
+ *   -r     stay pid 1 as a tiny init (docker run --init): reap zombies, forward signals
+ *   -c     the capabilities to keep, as a hex mask (everything else is dropped)
+ *   -t     the terminal (inside the container) to make the controlling one
+ *
+ * Two processes come from it. The shim (this process) stays in the host's PID namespace, makes
+ * a new one, forks, waits for its child and writes the status file: the engine's stand-in, so
+ * that detached containers need no JVM. The child is pid 1: it mounts /proc for its namespace
+ * (the engine has already given it a mount namespace and a root of its own), waits for "go",
+ * drops capabilities and execs PROGRAM (or, with -r, forks it and reaps).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define GO_FD 3
+#define STATUS_FD 4
+
+static void die(const char *what) {
+    dprintf(2, "jbox-init: %s: %s\n", what, strerror(errno));
+    _exit(125);
+}
+
+static void report(const char *word, int value) {
+    dprintf(STATUS_FD, "%s %d\n", word, value);
+}
+
+static int exit_code(int status) {
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void keep_only_capabilities(uint64_t keep) {
+    for (int cap = 0; cap <= 63; cap++) {
+        if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
+            die("prctl(PR_CAPBSET_DROP)");
+        }
+    }
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2] = {
+        {(uint32_t) keep, (uint32_t) keep, (uint32_t) keep},
+        {(uint32_t) (keep >> 32), (uint32_t) (keep >> 32), (uint32_t) (keep >> 32)},
+    };
+    if (syscall(SYS_capset, &header, data) != 0) {
+        die("capset");
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        die("prctl(PR_SET_NO_NEW_PRIVS)");
+    }
+}
+
+static void take_terminal(const char *tty) {
+    if (setsid() < 0) {
+        die("setsid");
+    }
+    int fd = open(tty, O_RDWR);
+    if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) != 0) {
+        die(tty);
+    }
+    for (int i = 0; i < 3; i++) {
+        dup2(fd, i);
+    }
+    if (fd > 2) {
+        close(fd);
+    }
+}
+
+static void run(char *program, char **argv, uint64_t caps) {
+    keep_only_capabilities(caps);
+    execv(program, argv);
+    int e = errno;
+    dprintf(2, "jbox-init: cannot run %s: %s\n", program, strerror(e));
+    _exit(e == ENOENT ? 127 : 126);
+}
+
+/* With -r: pid 1 forwards what it is sent to the program and reaps every orphan. */
+static int reap(char *program, char **argv, uint64_t caps) {
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, NULL);
+    pid_t child = fork();
+    if (child < 0) {
+        die("fork");
+    }
+    if (child == 0) {
+        sigprocmask(SIG_UNBLOCK, &all, NULL);
+        run(program, argv, caps);
+    }
+    for (;;) {
+        int sig;
+        sigwait(&all, &sig);
+        if (sig != SIGCHLD) {
+            kill(child, sig);
+            continue;
+        }
+        int status;
+        pid_t pid;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            if (pid == child) {
+                return exit_code(status);
+            }
+        }
+    }
+}
+
+int main(int argc, char **argv) {
+    int reaper = 0, new_pid_ns = 0, exec_only = 0;
+    uint64_t caps = ~0ULL;
+    const char *tty = NULL;
+    int opt;
+    while ((opt = getopt(argc, argv, "+nrxc:t:")) != -1) {
+        switch (opt) {
+        case 'n': new_pid_ns = 1; break;
+        case 'r': reaper = 1; break;
+        case 'x': exec_only = 1; break;
+        case 'c': caps = strtoull(optarg, NULL, 16); break;
+        case 't': tty = optarg; break;
+        default: return 125;
+        }
+    }
+    if (argc - optind < 2) {
+        dprintf(2, "usage: jbox-init [-n] [-r] [-x] [-c CAPS] [-t TTY] -- PROGRAM ARG0 [ARG...]\n");
+        return 125;
+    }
+    char *program = argv[optind];
+    char **program_argv = argv + optind + 1;
+    if (exec_only) {
+        if (tty) {
+            take_terminal(tty);
+        }
+        run(program, program_argv, caps);
+    }
+
+    if (setsid() < 0 && errno != EPERM) { /* the shim outlives the engine's session */
+        die("setsid");
+    }
+    if (new_pid_ns && unshare(CLONE_NEWPID) != 0) {
+        die("unshare(CLONE_NEWPID)");
+    }
+    pid_t init = fork();
+    if (init < 0) {
+        die("fork");
+    }
+    if (init == 0) {
+        /* pid 1 of the new namespace; /proc must be mounted from inside it to show it. */
+        if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
+            die("mount /proc");
+        }
+        char go;
+        if (read(GO_FD, &go, 1) != 1) {
+            _exit(125); /* the engine gave up on this container */
+        }
+        syscall(SYS_close_range, 3, ~0U, 0);
+        if (tty) {
+            take_terminal(tty);
+        }
+        if (reaper) {
+            _exit(reap(program, program_argv, caps));
+        }
+        run(program, program_argv, caps);
+    }
+    close(GO_FD);
+    report("pid", init);
+    int status;
+    while (waitpid(init, &status, 0) < 0) {
+        if (errno != EINTR) {
+            die("waitpid");
+        }
+    }
+    if (WIFEXITED(status)) {
+        report("exit", WEXITSTATUS(status));
+    } else {
+        report("signal", WTERMSIG(status));
+    }
+    return exit_code(status);
+}

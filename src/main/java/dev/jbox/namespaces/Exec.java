@@ -1,0 +1,84 @@
+package dev.jbox.namespaces;
+
+import dev.jbox.JboxException;
+import dev.jbox.kernel.Kernel;
+import dev.jbox.kernel.KernelException;
+import dev.jbox.kernel.Spawn;
+import dev.jbox.kernel.Terminal;
+import dev.jbox.runtime.ContainerSpec;
+import dev.jbox.runtime.ContainerThread;
+import dev.jbox.runtime.Launcher;
+import dev.jbox.runtime.Namespace;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code jbox exec}: a new process in a running container. A fresh thread joins each of the
+ * container's namespaces with setns(2) - the mount namespace last, since it also moves the
+ * thread's root into the container - and spawns the command, which is then born inside.
+ */
+public final class Exec {
+    private Exec() {
+    }
+
+    /** A started exec'd process: its pid (a child of this JVM) and, with a tty, the pty's master. */
+    public record Process(int pid, int ptyMaster) {
+    }
+
+    /** {@code spec.rootfs()} is ignored: the container's root is reached through its mount namespace. */
+    public static Process start(int containerPid, List<Namespace> namespaces, ContainerSpec spec) {
+        // Opened here, before any setns: afterwards "/proc" would mean the container's /proc.
+        Map<String, Integer> fds = new LinkedHashMap<>();
+        try {
+            for (Namespace ns : namespaces) {
+                fds.put(ns.procName(), openNamespace(containerPid, ns.procName()));
+            }
+            fds.put("mnt", openNamespace(containerPid, "mnt"));
+            return ContainerThread.call("jbox-exec", () -> enterAndSpawn(fds, spec));
+        } finally {
+            fds.values().forEach(Kernel::closeQuietly);
+        }
+    }
+
+    private static int openNamespace(int pid, String name) {
+        try {
+            return Kernel.open("/proc/" + pid + "/ns/" + name, Kernel.O_RDONLY | Kernel.O_CLOEXEC, 0);
+        } catch (KernelException e) {
+            throw new JboxException("cannot open the " + name + " namespace of container process " + pid + " ("
+                    + e.getMessage() + "); is the container still running?");
+        }
+    }
+
+    private static Process enterAndSpawn(Map<String, Integer> fds, ContainerSpec spec) {
+        // tag::setns[]
+        Kernel.unshare(Kernel.CLONE_FS); // setns into a mount namespace needs a file-system context of our own
+        for (var ns : fds.entrySet()) {
+            Kernel.setns(ns.getValue(), 0, ns.getKey() + " namespace");
+        }
+        // end::setns[]
+        try {
+            Kernel.chdir(spec.workdir());
+        } catch (KernelException e) {
+            throw new JboxException("working directory " + spec.workdir() + " does not exist inside the container; choose another with -w");
+        }
+        String program = Launcher.resolve(spec.command().get(0), spec.path());
+        int[] pty = spec.tty() ? Terminal.openPty("/dev/pts/ptmx") : new int[] {-1, -1};
+        try {
+            List<String> argv = new ArrayList<>(List.of(RootFilesystem.INIT_PATH, "-x", "-c", Long.toHexString(spec.capabilities())));
+            if (spec.tty()) {
+                argv.addAll(List.of("-t", "/dev/pts/" + pty[1]));
+            }
+            argv.add("--");
+            argv.add(program);
+            argv.addAll(spec.command());
+            Spawn spawn = Spawn.program(RootFilesystem.INIT_PATH, argv).env(spec.env())
+                    .fd(0, spec.stdio().in()).fd(1, spec.stdio().out()).fd(2, spec.stdio().err());
+            return new Process(Launcher.spawn(spawn, program), pty[0]);
+        } catch (RuntimeException e) {
+            Kernel.closeQuietly(pty[0]);
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.jbox.namespaces;
+
+import static dev.jbox.kernel.Kernel.MNT_DETACH;
+import static dev.jbox.kernel.Kernel.MS_BIND;
+import static dev.jbox.kernel.Kernel.MS_NODEV;
+import static dev.jbox.kernel.Kernel.MS_NOEXEC;
+import static dev.jbox.kernel.Kernel.MS_NOSUID;
+import static dev.jbox.kernel.Kernel.MS_PRIVATE;
+import static dev.jbox.kernel.Kernel.MS_RDONLY;
+import static dev.jbox.kernel.Kernel.MS_REC;
+import static dev.jbox.kernel.Kernel.MS_REMOUNT;
+import static dev.jbox.kernel.Kernel.MS_STRICTATIME;
+
+import dev.jbox.JboxException;
+import dev.jbox.kernel.Kernel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * The container's file system tree, made inside its own mount namespace: the root file system
+ * as a mount of its own, a minimal /dev, a read-only /sys, then pivot_root into it with the
+ * host's tree detached. Called from the container thread; nothing here is visible on the host.
+ */
+final class RootFilesystem {
+    /** Where the container finds jbox-init: a read-only bind mount, so the container cannot rewrite
+     * the host's copy (the runc CVE-2019-5736 class of attack). */
+    static final String INIT_PATH = "/dev/.jbox-init";
+
+    private RootFilesystem() {
+    }
+
+    static void prepare(Path rootfs, Path initBinary) {
+        String root = rootfs.toString();
+        // tag::private[]
+        // Mounts propagate between namespaces unless made private: without this, what the
+        // container mounts would appear on the host, and the other way round.
+        Kernel.mount(null, "/", null, MS_REC | MS_PRIVATE, null);
+        // end::private[]
+        // tag::root[]
+        // pivot_root needs the new root to be a mount point: a bind mount onto itself makes it one.
+        Kernel.mount(root, root, null, MS_BIND | MS_REC, null);
+        // end::root[]
+        mkdirs(rootfs, "proc", "sys", "dev");
+        Kernel.mount("sysfs", root + "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, null);
+        makeDev(rootfs, initBinary);
+    }
+
+    // tag::dev[]
+    private static void makeDev(Path rootfs, Path initBinary) {
+        String dev = rootfs + "/dev";
+        Kernel.mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+        Kernel.mknodChar(dev + "/null", 0666, 1, 3);
+        Kernel.mknodChar(dev + "/zero", 0666, 1, 5);
+        Kernel.mknodChar(dev + "/full", 0666, 1, 7);
+        Kernel.mknodChar(dev + "/random", 0666, 1, 8);
+        Kernel.mknodChar(dev + "/urandom", 0666, 1, 9);
+        Kernel.mknodChar(dev + "/tty", 0666, 5, 0);
+        mkdirs(rootfs, "dev/pts", "dev/shm");
+        // A devpts instance of its own: the container's terminals are not the host's.
+        Kernel.mount("devpts", dev + "/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
+        Kernel.mount("shm", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+        symlink(dev + "/ptmx", "pts/ptmx");
+        symlink(dev + "/fd", "/proc/self/fd");
+        symlink(dev + "/stdin", "/proc/self/fd/0");
+        symlink(dev + "/stdout", "/proc/self/fd/1");
+        symlink(dev + "/stderr", "/proc/self/fd/2");
+        touch(Path.of(dev + INIT_PATH.substring(4)));
+        Kernel.mount(initBinary.toString(), dev + INIT_PATH.substring(4), null, MS_BIND, null);
+        Kernel.mount(null, dev + INIT_PATH.substring(4), null, MS_BIND | MS_REMOUNT | MS_RDONLY, null);
+    }
+    // end::dev[]
+
+    // tag::pivot[]
+    /** Makes {@code rootfs} the root of this mount namespace and detaches the old root entirely. */
+    static void pivot(Path rootfs) {
+        Kernel.chdir(rootfs.toString());
+        // pivot_root(".", ".") stacks the old root on top of the new one; unmounting "."
+        // then removes the old root, so no path leads back to the host's tree.
+        Kernel.pivotRoot(".", ".");
+        Kernel.umount(".", MNT_DETACH);
+        Kernel.chdir("/");
+    }
+    // end::pivot[]
+
+    private static void mkdirs(Path rootfs, String... dirs) {
+        for (String d : dirs) {
+            Path p = rootfs.resolve(d);
+            if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectories(p);
+                } catch (IOException e) {
+                    throw new JboxException("cannot create /" + d + " in the root file system " + rootfs + ": " + e);
+                }
+            }
+        }
+    }
+
+    private static void symlink(String link, String target) {
+        try {
+            Files.createSymbolicLink(Path.of(link), Path.of(target));
+        } catch (IOException e) {
+            throw new JboxException("cannot create " + link + ": " + e);
+        }
+    }
+
+    private static void touch(Path file) {
+        try {
+            Files.createFile(file);
+        } catch (IOException e) {
+            throw new JboxException("cannot create " + file + ": " + e);
+        }
+    }
+}
