@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** The {@code jbox} command: Docker's verbs, one class per subcommand. */
 @Command(name = "jbox", mixinStandardHelpOptions = true, version = "jbox 0.1.0",
         description = "A container engine in Java, built one chapter at a time.",
-        subcommands = {RunCommand.class, ImagesCommand.class})
+        subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, KillCommand.class,
+                RmCommand.class, ExecCommand.class, InspectCommand.class, ImagesCommand.class})
 public final class Main {
     @Option(names = "--root", paramLabel = "DIR",
             description = "Where jbox keeps images and containers (default: $JBOX_ROOT or /var/lib/jbox).")

@@ -48,7 +48,7 @@ class CliIT {
         oneLineError(Cli.jbox(store, "run", "BAD/NAME"), 125, "invalid image name");
         oneLineError(Cli.jbox(store, "run", "--chapter", "9", "busybox", "true"), 125, "no chapter 9", "--chapter 1");
         oneLineError(Cli.jbox(store, "run", "--frobnicate", "busybox"), 125, "--frobnicate", "jbox run --help");
-        oneLineError(Cli.jbox(store, "run", "-t", "busybox", "true"), 125, "not a TTY");
+        oneLineError(Cli.jbox(store, "run", "-it", "busybox", "true"), 125, "not a TTY");
         oneLineError(Cli.jbox(store, "run"), 125, "needs an image");
     }
 
@@ -63,7 +63,11 @@ class CliIT {
     @Test
     void theExitCodeOfTheCommandIsTheExitCodeOfJbox() {
         assertThat(Cli.jbox(store, "run", "busybox", "sh", "-c", "exit 42").exitCode()).isEqualTo(42);
-        assertThat(Cli.jbox(store, "run", "busybox", "sh", "-c", "kill -TERM $$").exitCode()).isEqualTo(143);
+        assertThat(Cli.jbox(store, "run", "--chapter", "1", "busybox", "sh", "-c", "kill -TERM $$").exitCode()).isEqualTo(143);
+        // pid 1 of a PID namespace ignores signals it has no handler for, even from itself...
+        assertThat(Cli.jbox(store, "run", "--rm", "busybox", "sh", "-c", "kill -TERM $$").exitCode()).isEqualTo(0);
+        // ...unless a tiny init is pid 1 and the command is pid 2.
+        assertThat(Cli.jbox(store, "run", "--rm", "--init", "busybox", "sh", "-c", "kill -TERM $$").exitCode()).isEqualTo(143);
     }
 
     @Test

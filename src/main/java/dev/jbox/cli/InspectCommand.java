@@ -1,0 +1,96 @@
+package dev.jbox.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jbox.lifecycle.ContainerRecord;
+import dev.jbox.lifecycle.ContainerState;
+import dev.jbox.lifecycle.ContainerStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "inspect", description = "Print what jbox knows about containers, as JSON.")
+final class InspectCommand extends ContainerCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CONTAINER", arity = "1..*")
+    List<String> names;
+
+    @Override
+    public Integer call() throws IOException {
+        ContainerStore store = containers();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String name : names) {
+            out.add(describe(store, store.find(name)));
+        }
+        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+        return 0;
+    }
+
+    private static Map<String, Object> describe(ContainerStore store, ContainerRecord c) {
+        ContainerState s = store.state(c);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Id", c.id());
+        m.put("Name", c.name());
+        m.put("Created", c.created());
+        m.put("Image", c.image());
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("Status", s.status().name().toLowerCase());
+        state.put("Running", s.running());
+        state.put("Pid", s.running() ? c.pid() : 0);
+        state.put("ExitCode", s.exitCode());
+        state.put("FinishedAt", s.finishedAt() == null ? null : s.finishedAt().toString());
+        m.put("State", state);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("Hostname", c.hostname());
+        config.put("Cmd", c.command());
+        config.put("Env", c.env());
+        config.put("WorkingDir", c.workdir());
+        config.put("Tty", c.tty());
+        config.put("Init", c.init());
+        config.put("AutoRemove", c.autoRemove());
+        config.put("Chapter", c.chapter());
+        m.put("Config", config);
+        m.put("Namespaces", s.running() ? namespaces(c.pid()) : Map.of());
+        m.put("Mounts", s.running() ? mounts(c.pid()) : List.of());
+        m.put("LogPath", c.detached() ? store.logOf(c).toString() : null);
+        return m;
+    }
+
+    /** Each namespace as the kernel names it, e.g. "pid:[4026532301]": equal names mean the same namespace. */
+    private static Map<String, String> namespaces(int pid) {
+        Map<String, String> ns = new LinkedHashMap<>();
+        for (String n : List.of("mnt", "pid", "uts", "ipc", "net", "cgroup", "user")) {
+            try {
+                ns.put(n, Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + n)).toString());
+            } catch (IOException e) {
+                // the container ended meanwhile
+            }
+        }
+        return ns;
+    }
+
+    private static List<Map<String, String>> mounts(int pid) {
+        List<Map<String, String>> mounts = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/mountinfo"))) {
+                String[] f = line.split(" ");
+                int dash = List.of(f).indexOf("-");
+                Map<String, String> m = new LinkedHashMap<>();
+                m.put("Destination", f[4]);
+                m.put("Type", f[dash + 1]);
+                m.put("Source", f[dash + 2]);
+                m.put("Options", f[5]);
+                mounts.add(m);
+            }
+        } catch (IOException e) {
+            // ended meanwhile
+        }
+        return mounts;
+    }
+}
