@@ -25,6 +25,19 @@ public final class Cli {
         return run(argv, Map.of("JBOX_ROOT", storeRoot.toString()));
     }
 
+    /** Kills and removes every container of the store: an @AfterEach, so a failed test leaves nothing running. */
+    public static void removeAll(Path storeRoot) {
+        Result ids = jbox(storeRoot, "ps", "-aq");
+        List<String> argv = new ArrayList<>(List.of("rm", "-f"));
+        argv.addAll(ids.stdout().lines().filter(l -> !l.isBlank()).toList());
+        if (argv.size() > 2) {
+            Result r = jbox(storeRoot, argv.toArray(String[]::new));
+            if (r.exitCode() != 0) {
+                throw new AssertionError("cleanup failed: " + r);
+            }
+        }
+    }
+
     public static Result run(List<String> argv, Map<String, String> env) {
         try {
             ProcessBuilder pb = new ProcessBuilder(argv).directory(REPO.toFile())
