@@ -36,6 +36,7 @@ public final class NetlinkRoute implements AutoCloseable {
     public static final int RT_TABLE_MAIN = 254;
     static final int RTPROT_BOOT = 3, RT_SCOPE_UNIVERSE = 0, RTN_UNICAST = 1;
     private static final int IFINFOMSG_SIZE = 16, IFADDRMSG_SIZE = 8, RTMSG_SIZE = 12;
+    private static final int IFNAMSIZ = 16; // with the terminating NUL
 
     /** A network interface, as {@code ip link show} lists it. {@code kind} is null for physical ones. */
     public record Link(int index, String name, String kind, int masterIndex, boolean up, int mtu) {
@@ -121,7 +122,7 @@ public final class NetlinkRoute implements AutoCloseable {
     public void createBridge(String name) {
         socket.request(new NetlinkMessage(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL)
                 .ifinfomsg(AF_UNSPEC, 0, 0, 0)
-                .string(IFLA_IFNAME, name)
+                .string(IFLA_IFNAME, checkName(name))
                 .begin(IFLA_LINKINFO).string(IFLA_INFO_KIND, "bridge").end(),
                 "RTM_NEWLINK bridge " + name);
     }
@@ -144,13 +145,13 @@ public final class NetlinkRoute implements AutoCloseable {
     private static NetlinkMessage veth(String name, String peer, int peerNetnsFd) {
         NetlinkMessage m = new NetlinkMessage(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL)
                 .ifinfomsg(AF_UNSPEC, 0, 0, 0)
-                .string(IFLA_IFNAME, name)
+                .string(IFLA_IFNAME, checkName(name))
                 .begin(IFLA_LINKINFO)
                 .string(IFLA_INFO_KIND, "veth")
                 .begin(IFLA_INFO_DATA)
                 .begin(VETH_INFO_PEER)
                 .ifinfomsg(AF_UNSPEC, 0, 0, 0) // the peer is described like a link of its own
-                .string(IFLA_IFNAME, peer);
+                .string(IFLA_IFNAME, checkName(peer));
         if (peerNetnsFd >= 0) {
             m.u32(IFLA_NET_NS_FD, peerNetnsFd);
         }
@@ -161,7 +162,7 @@ public final class NetlinkRoute implements AutoCloseable {
     public void deleteLink(String name) {
         socket.request(new NetlinkMessage(RTM_DELLINK, 0)
                 .ifinfomsg(AF_UNSPEC, 0, 0, 0)
-                .string(IFLA_IFNAME, name), "RTM_DELLINK " + name);
+                .string(IFLA_IFNAME, checkName(name)), "RTM_DELLINK " + name);
     }
 
     /** {@code ip link set NAME netns NS}: the link leaves this namespace for {@code netnsFd}'s. */
@@ -175,7 +176,7 @@ public final class NetlinkRoute implements AutoCloseable {
     public void rename(String name, String newName) {
         socket.request(new NetlinkMessage(RTM_SETLINK, 0)
                 .ifinfomsg(AF_UNSPEC, index(name), 0, 0)
-                .string(IFLA_IFNAME, newName), "RTM_SETLINK " + name + " name " + newName);
+                .string(IFLA_IFNAME, checkName(newName)), "RTM_SETLINK " + name + " name " + newName);
     }
 
     /** {@code ip link set NAME up} */
@@ -197,7 +198,7 @@ public final class NetlinkRoute implements AutoCloseable {
         try {
             return Optional.of(toLink(socket.get(new NetlinkMessage(RTM_GETLINK, 0)
                     .ifinfomsg(AF_UNSPEC, 0, 0, 0)
-                    .string(IFLA_IFNAME, name), "RTM_GETLINK " + name)));
+                    .string(IFLA_IFNAME, checkName(name)), "RTM_GETLINK " + name)));
         } catch (NetlinkException e) {
             if (e.errno() == Errno.ENODEV) {
                 return Optional.empty();
@@ -293,6 +294,15 @@ public final class NetlinkRoute implements AutoCloseable {
                     Byte.toUnsignedInt(p.get(7))));
         }
         return routes;
+    }
+
+    /** The kernel answers a long name with ERANGE and "Attribute failed policy validation": say it plainly. */
+    private static String checkName(String name) {
+        if (name.isEmpty() || name.length() >= IFNAMSIZ || name.contains("/") || name.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("interface name \"" + name
+                    + "\" must have 1 to 15 characters, no '/' and no spaces");
+        }
+        return name;
     }
 
     @Override
