@@ -127,7 +127,29 @@ public final class Nat {
      * writes only the difference, in one transaction.
      */
     public void ensure() {
+        apply(missingBase(savedByTable()));
+        setSysctls();
+    }
+
+    /**
+     * Adds a DNAT rule per port towards {@code address}, tagged with the container id. Refuses
+     * a host port that another container already publishes (for the same protocol and address).
+     */
+    public void publish(String containerId, Inet4Address address, List<PortMapping> ports) {
         Map<String, List<String>> saved = savedByTable();
+        apply(Map.of("nat", publishCommands(saved, containerId, address, ports)));
+    }
+
+    /** {@link #ensure} and {@link #publish} with one read and one transaction: what an attach costs. */
+    public void ensureAndPublish(String containerId, Inet4Address address, List<PortMapping> ports) {
+        Map<String, List<String>> saved = savedByTable();
+        Map<String, List<String>> script = missingBase(saved);
+        script.computeIfAbsent("nat", t -> new ArrayList<>()).addAll(publishCommands(saved, containerId, address, ports));
+        apply(script);
+        setSysctls();
+    }
+
+    private Map<String, List<String>> missingBase(Map<String, List<String>> saved) {
         Map<String, List<String>> script = new LinkedHashMap<>();
         chains().forEach((table, names) -> {
             for (String chain : names) {
@@ -142,21 +164,18 @@ public final class Nat {
                 script.computeIfAbsent(rule.table(), t -> new ArrayList<>()).add(rule.command());
             }
         }
-        apply(script);
+        return script;
+    }
+
+    private void setSysctls() {
         Sysctl.write(host, "net.ipv4.conf." + config.bridge() + ".route_localnet", "1");
         enableForwarding();
     }
 
-    /**
-     * Adds a DNAT rule per port towards {@code address}, tagged with the container id. Refuses
-     * a host port that another container already publishes (for the same protocol and address).
-     */
-    public void publish(String containerId, Inet4Address address, List<PortMapping> ports) {
+    private List<String> publishCommands(Map<String, List<String>> saved, String containerId, Inet4Address address,
+                                         List<PortMapping> ports) {
         checkId(containerId);
-        if (ports.isEmpty()) {
-            return;
-        }
-        List<Published> existing = published();
+        List<Published> existing = published(saved);
         List<String> lines = new ArrayList<>();
         for (PortMapping port : ports) {
             for (Published p : existing) {
@@ -174,7 +193,7 @@ public final class Nat {
                     + " -m comment --comment \"jbox:" + containerId + "\""
                     + " -j DNAT --to-destination " + address.getHostAddress() + ":" + port.containerPort());
         }
-        apply(Map.of("nat", lines));
+        return lines;
     }
 
     /** Removes the container's DNAT rules (none is fine). */
@@ -196,8 +215,12 @@ public final class Nat {
 
     /** Every port published on this network, read back from the rules. */
     public List<Published> published() {
+        return published(savedByTable());
+    }
+
+    private List<Published> published(Map<String, List<String>> saved) {
         List<Published> result = new ArrayList<>();
-        for (String line : savedByTable().getOrDefault("nat", List.of())) {
+        for (String line : saved.getOrDefault("nat", List.of())) {
             Matcher m = PUBLISHED.matcher(line);
             Matcher to = Pattern.compile("--to-destination \\S+:(\\d+)").matcher(line);
             if (m.find() && m.group(1).equals(dnatChain()) && to.find()) {

@@ -84,9 +84,6 @@ public final class Networks implements AutoCloseable {
             try (NetlinkRoute onHost = host.netlink()) {
                 try {
                     Bridge.ensure(onHost, config);
-                    if (nat != null) {
-                        nat.ensure();
-                    }
                     Veth.create(onHost, veth, container, Veth.CONTAINER_INTERFACE);
                     vethMade = true;
                     onHost.setMaster(veth, config.bridge());
@@ -95,7 +92,7 @@ public final class Networks implements AutoCloseable {
                         Veth.configureContainerSide(inside, Veth.CONTAINER_INTERFACE, address, prefix, gateway);
                     }
                     if (nat != null) {
-                        nat.publish(containerId, address, ports);
+                        nat.ensureAndPublish(containerId, address, ports);
                     }
                 } catch (RuntimeException e) {
                     undo(e, () -> {
