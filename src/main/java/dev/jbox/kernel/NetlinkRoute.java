@@ -118,6 +118,7 @@ public final class NetlinkRoute implements AutoCloseable {
 
     // ---- Links ---------------------------------------------------------------------------
 
+    // tag::create-bridge[]
     /** {@code ip link add NAME type bridge} */
     public void createBridge(String name) {
         socket.request(new NetlinkMessage(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL)
@@ -126,6 +127,7 @@ public final class NetlinkRoute implements AutoCloseable {
                 .begin(IFLA_LINKINFO).string(IFLA_INFO_KIND, "bridge").end(),
                 "RTM_NEWLINK bridge " + name);
     }
+    // end::create-bridge[]
 
     /** {@code ip link add NAME type veth peer name PEER}: both ends in this namespace. */
     public void createVeth(String name, String peer) {
@@ -142,6 +144,7 @@ public final class NetlinkRoute implements AutoCloseable {
                 "RTM_NEWLINK veth " + name + " peer " + peer + " netns fd " + peerNetnsFd);
     }
 
+    // tag::veth-message[]
     private static NetlinkMessage veth(String name, String peer, int peerNetnsFd) {
         NetlinkMessage m = new NetlinkMessage(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL)
                 .ifinfomsg(AF_UNSPEC, 0, 0, 0)
@@ -157,6 +160,7 @@ public final class NetlinkRoute implements AutoCloseable {
         }
         return m.end().end().end();
     }
+    // end::veth-message[]
 
     /** {@code ip link del NAME} (deleting either end of a veth pair deletes both). */
     public void deleteLink(String name) {
@@ -243,6 +247,7 @@ public final class NetlinkRoute implements AutoCloseable {
 
     // ---- Addresses -----------------------------------------------------------------------
 
+    // tag::add-address[]
     /** {@code ip addr add ADDRESS/PREFIX dev NAME} */
     public void addAddress(String name, Inet4Address address, int prefixLength) {
         byte[] bytes = address.getAddress();
@@ -252,6 +257,7 @@ public final class NetlinkRoute implements AutoCloseable {
                 .bytes(IFA_ADDRESS, bytes),
                 "RTM_NEWADDR " + address.getHostAddress() + "/" + prefixLength + " dev " + name);
     }
+    // end::add-address[]
 
     /** {@code ip -4 addr show} */
     public List<Address> addresses() {

@@ -93,6 +93,7 @@ public final class Nat {
                 "raw", List.of(rawChain()));
     }
 
+    // tag::nat-rules[]
     private List<Rule> baseRules() {
         String bridge = config.bridge();
         String subnet = config.subnet().toString();
@@ -120,6 +121,7 @@ public final class Nat {
                 // route_localnet's guard: nothing arriving from the bridge may be addressed to the host's loopback.
                 new Rule("raw", rawChain(), "-d 127.0.0.0/8 -i " + bridge + " -j DROP", false));
     }
+    // end::nat-rules[]
 
     /**
      * Installs what is missing of the chains, jumps and base rules, sets route_localnet on the

@@ -71,6 +71,7 @@ public final class Networks implements AutoCloseable {
      * pair with {@code eth0} inside {@code container}, configures eth0, lo and the default route
      * there, and publishes {@code ports}. On failure, undoes what it did and rethrows.
      */
+    // tag::attach[]
     public Attachment attach(String containerId, Netns container, List<PortMapping> ports) {
         if (!ports.isEmpty() && nat == null) {
             throw new JboxException("network " + config.name() + " has no NAT, so it cannot publish ports " + ports);
@@ -111,6 +112,7 @@ public final class Networks implements AutoCloseable {
                     ports);
         }
     }
+    // end::attach[]
 
     /**
      * Unplugs the container: its published ports, its veth pair (already gone if its namespace
