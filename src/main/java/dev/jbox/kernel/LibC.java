@@ -69,4 +69,12 @@ interface LibC extends Library {
 
     // Sockets (for the classic interface ioctls)
     int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    // ---- Networking: the rest of what rtnetlink needs (NetlinkSocket), with socket above. ----
+    // Buffers are byte[] or a Pointer to native memory; sockaddr_nl is passed as its 12 raw bytes.
+    int bind(int fd, byte[] address, int addressLength) throws LastErrorException;
+    int setsockopt(int fd, int level, int option, int[] value, int valueLength) throws LastErrorException;
+    long sendto(int fd, byte[] buffer, long length, int flags, byte[] address, int addressLength)
+            throws LastErrorException;
+    long recv(int fd, Pointer buffer, long length, int flags) throws LastErrorException;
 }

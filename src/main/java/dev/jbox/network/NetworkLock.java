@@ -1,0 +1,63 @@
+package dev.jbox.network;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Serialises changes to one network between jbox processes (an fcntl lock on a file) and
+ * between threads of this one (the file lock is per process, and Java refuses to take it twice).
+ * Re-entrant, so an allocation made while attaching takes the lock it already holds.
+ */
+final class NetworkLock implements AutoCloseable {
+    private static final Map<Path, ReentrantLock> THREADS = new ConcurrentHashMap<>();
+    private static final Map<Path, FileChannel> FILES = new ConcurrentHashMap<>();
+
+    private final Path file;
+    private final ReentrantLock lock;
+
+    private NetworkLock(Path file, ReentrantLock lock) {
+        this.file = file;
+        this.lock = lock;
+    }
+
+    static NetworkLock acquire(Path file) {
+        Path key = file.toAbsolutePath().normalize();
+        ReentrantLock lock = THREADS.computeIfAbsent(key, k -> new ReentrantLock());
+        lock.lock();
+        if (lock.getHoldCount() == 1) {
+            try {
+                Files.createDirectories(key.getParent());
+                FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                channel.lock();
+                FILES.put(key, channel);
+            } catch (IOException e) {
+                lock.unlock();
+                throw new UncheckedIOException("cannot lock " + key, e);
+            }
+        }
+        return new NetworkLock(key, lock);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (lock.getHoldCount() == 1) {
+                FileChannel channel = FILES.remove(file);
+                if (channel != null) {
+                    channel.close(); // releases the fcntl lock
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unlock " + file, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+}
