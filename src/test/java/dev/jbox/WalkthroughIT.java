@@ -15,7 +15,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every command of every chapter's walk-through runs, in order, and prints what the file says. */
+/**
+ * Every command of every chapter's walk-through ({@code chapters/NN-name/walkthrough*.txt}) runs,
+ * in order, in one shell session per file, and prints what the file says.
+ */
 class WalkthroughIT {
     @TempDir
     Path tmp;
@@ -23,8 +26,8 @@ class WalkthroughIT {
     @TestFactory
     Stream<DynamicTest> walkthroughs() throws IOException {
         List<Path> files;
-        try (Stream<Path> s = Files.list(Cli.REPO.resolve("chapters"))) {
-            files = s.map(d -> d.resolve("walkthrough.txt")).filter(Files::exists).sorted().toList();
+        try (Stream<Path> s = Files.walk(Cli.REPO.resolve("chapters"), 2)) {
+            files = s.filter(f -> f.getFileName().toString().matches("walkthrough.*\\.txt")).sorted().toList();
         }
         assertThat(files).isNotEmpty();
         return files.stream().map(f -> DynamicTest.dynamicTest(Cli.REPO.relativize(f).toString(), () -> check(f)));
