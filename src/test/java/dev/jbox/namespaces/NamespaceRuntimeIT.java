@@ -1,0 +1,109 @@
+package dev.jbox.namespaces;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jbox.JboxException;
+import dev.jbox.Store;
+import dev.jbox.image.Image;
+import dev.jbox.image.ImageStore;
+import dev.jbox.kernel.Kernel;
+import dev.jbox.runtime.Container;
+import dev.jbox.runtime.ContainerSpec;
+import dev.jbox.runtime.NativeTools;
+import dev.jbox.testing.Captured;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The chapter-2 runtime driven from this JVM, as a warm engine does: many containers, one process. */
+class NamespaceRuntimeIT {
+    @TempDir
+    static Path store;
+    static Image busybox;
+    static NamespaceRuntime runtime;
+
+    @TempDir
+    Path state;
+
+    @BeforeAll
+    static void setUp() {
+        Kernel.warmUp();
+        busybox = new ImageStore(new Store(store)).get("busybox");
+        runtime = new NamespaceRuntime(NativeTools.path(new Store(store), "jbox-init"));
+    }
+
+    private Captured run(String... command) throws IOException {
+        Path dir = Files.createTempDirectory(state, "c");
+        return Captured.run(runtime, stdio -> ContainerSpec.builder(busybox.rootfs(), List.of(command))
+                .stdio(stdio).stateDir(dir).hostname("t").build());
+    }
+
+    @Test
+    void manyContainersLeaveEveryThreadOfTheEngineInTheHostsNamespacesAndRoot() throws Exception {
+        String hostMnt = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString();
+        String hostNet = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+        for (int i = 0; i < 30; i++) {
+            Captured c = run("sh", "-c", "echo $$ $(hostname)");
+            assertThat(c.output()).isEqualTo("1 t\n");
+            assertThat(c.status().exitCode()).isZero();
+        }
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    assertThat(Files.readSymbolicLink(task.resolve("ns/mnt"))).as(task + " mnt").hasToString(hostMnt);
+                    assertThat(Files.readSymbolicLink(task.resolve("ns/net"))).as(task + " net").hasToString(hostNet);
+                    assertThat(Files.readSymbolicLink(task.resolve("root"))).as(task + " root").hasToString("/");
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // a thread that ended while we looked
+                }
+            }
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("jbox-"));
+    }
+
+    @Test
+    void aContainerThatIsAbortedBeforeGoLeavesNoProcess() throws Exception {
+        Path dir = Files.createTempDirectory(state, "c");
+        int devNull = Kernel.open("/dev/null", Kernel.O_RDWR | Kernel.O_CLOEXEC, 0);
+        try {
+            Container c = runtime.create(ContainerSpec.builder(busybox.rootfs(), List.of("sleep", "60"))
+                    .stdio(new ContainerSpec.Stdio(devNull, devNull, devNull)).stateDir(dir).build());
+            int pid1 = c.pid();
+            assertThat(Path.of("/proc/" + pid1)).exists();
+            c.abort();
+            assertThat(ContainerStatus.read(dir.resolve("status"))).isEqualTo(new ContainerStatus(pid1, true, 125));
+            assertThat(Path.of("/proc/" + pid1)).doesNotExist();
+        } finally {
+            Kernel.close(devNull);
+        }
+    }
+
+    @Test
+    void aCommandMissingFromTheImageFailsBeforeAnyProcessExists() {
+        assertThatThrownBy(() -> run("no-such-command"))
+                .isInstanceOf(JboxException.class)
+                .extracting(e -> ((JboxException) e).exitCode()).isEqualTo(127);
+    }
+
+    @Test
+    void pid1IgnoresEvenSigkillFromInsideButNotFromTheHost() throws Exception {
+        assertThat(run("sh", "-c", "kill -KILL $$; echo still here").output()).isEqualTo("still here\n");
+        Path dir = Files.createTempDirectory(state, "c");
+        int devNull = Kernel.open("/dev/null", Kernel.O_RDWR | Kernel.O_CLOEXEC, 0);
+        try {
+            Container c = runtime.create(ContainerSpec.builder(busybox.rootfs(), List.of("sleep", "60"))
+                    .stdio(new ContainerSpec.Stdio(devNull, devNull, devNull)).stateDir(dir).build());
+            c.start();
+            assertThat(c.signal(9)).isTrue();
+            assertThat(c.waitFor().shellExitCode()).isEqualTo(137);
+            assertThat(ContainerStatus.read(dir.resolve("status")).exitCode()).isEqualTo(137);
+        } finally {
+            Kernel.close(devNull);
+        }
+    }
+}
