@@ -67,6 +67,14 @@ class IsolationIT {
     }
 
     @Test
+    void noDescriptorOfTheEngineLeaksInAndTheHostsInitBinaryIsReadOnly() {
+        // ls runs as pid 1 (sh is not involved); descriptor 3 is the directory ls itself opened.
+        Cli.Result r = Cli.jbox(store, "run", "--rm", "busybox", "ls", "/proc/self/fd");
+        assertThat(r.stdout()).isEqualTo("0\n1\n2\n3\n");
+        assertThat(inside("echo x 2>&1 > /dev/.jbox-init; true")).contains("Read-only file system");
+    }
+
+    @Test
     void rootInTheContainerCannotMountLoadModulesOrSetTheClock() {
         String out = inside("mount -t tmpfs none /tmp 2>&1; echo 'x' > /tmp/m.ko; insmod /tmp/m.ko 2>&1 && echo loaded;"
                 + " date -s 2000-01-01 2>&1 | grep -o \"can't set date.*\";"
