@@ -6,6 +6,7 @@ import dev.jbox.image.ImageStore;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.Spawn;
 import dev.jbox.kernel.WaitStatus;
+import dev.jbox.runtime.Container;
 import dev.jbox.runtime.ContainerSpec;
 import dev.jbox.runtime.Runtime;
 import dev.jbox.runtime.Runtimes;
@@ -58,10 +59,10 @@ public class StartBenchmark {
         // (DESIGN.md section 4); the engine's main thread does the same in dev.jbox.cli.Main.
         Kernel.warmUp();
         storeRoot = BenchRoot.temporaryStore();
-        Image busybox = new ImageStore(new Store(storeRoot)).get(ImageStore.DEFAULT_IMAGE);
-        chapter1 = Runtimes.forChapter(1);
-        jailedTrue = new ContainerSpec(busybox.rootfs(), List.of(HOST_TRUE), busybox.config().env(), "/", null,
-                ContainerSpec.Stdio.INHERIT, false);
+        Store store = new Store(storeRoot);
+        Image busybox = new ImageStore(store).get(ImageStore.DEFAULT_IMAGE);
+        chapter1 = Runtimes.forChapter(1, store);
+        jailedTrue = ContainerSpec.builder(busybox.rootfs(), List.of(HOST_TRUE)).env(busybox.config().env()).build();
         imageBusybox = busybox.rootfs().resolve("bin/busybox").toString();
     }
 
@@ -72,7 +73,9 @@ public class StartBenchmark {
 
     @Benchmark
     public int chapter1Jail() {
-        return succeeded(chapter1.start(jailedTrue).waitFor());
+        Container jail = chapter1.create(jailedTrue);
+        jail.start();
+        return succeeded(jail.waitFor());
     }
 
     @Benchmark
