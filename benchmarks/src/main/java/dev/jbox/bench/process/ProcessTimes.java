@@ -2,6 +2,7 @@ package dev.jbox.bench.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbox.Store;
+import dev.jbox.bench.BenchCli;
 import dev.jbox.bench.BenchException;
 import dev.jbox.bench.BenchRoot;
 import dev.jbox.bench.Commands;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,15 +40,7 @@ public final class ProcessTimes implements Callable<Integer> {
     Path out;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new ProcessTimes());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof BenchException) {
-                cmd.getErr().println("process: " + e.getMessage());
-                return 1;
-            }
-            throw e;
-        });
-        System.exit(cli.execute(args));
+        BenchCli.exit("process", new ProcessTimes(), args);
     }
 
     @Override
@@ -88,6 +80,9 @@ public final class ProcessTimes implements Callable<Integer> {
                 command("jbox-jar", "java -jar target/jbox.jar run --chapter 1 busybox true",
                         java + " -jar " + jar + " run --chapter 1 busybox true")));
         if (Files.isExecutable(Path.of("jbox"))) {
+            // The launcher starts its JVM with flags of its own: its baseline is its own --version.
+            list.add(command("jbox-version", "./jbox --version: the launcher, its JVM and the CLI, no container",
+                    "./jbox --version"));
             list.add(command("jbox", "./jbox run --chapter 1 busybox true (the launcher users run)",
                     "./jbox run --chapter 1 busybox true"));
         }

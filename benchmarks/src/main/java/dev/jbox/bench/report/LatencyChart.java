@@ -17,11 +17,14 @@ import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.category.DefaultCategoryDataset;
 
@@ -50,6 +53,7 @@ final class LatencyChart {
         names.setMaximumCategoryLabelWidthRatio(0.6f);
         LogAxis millis = new LogAxis("milliseconds (median, log scale)");
         millis.setSmallestValue(0.1);
+        millis.setUpperMargin(0.12);
         millis.setBase(10);
         millis.setTickUnit(new NumberTickUnit(1), false, true); // one tick a decade
         millis.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
@@ -80,6 +84,8 @@ final class LatencyChart {
             }
         });
         bars.setDefaultItemLabelsVisible(true);
+        // Labels right of the bar ends: above them they would run into the bar on top.
+        bars.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
         bars.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
         bars.setMaximumBarWidth(0.08);
         CategoryPlot plot = new CategoryPlot(data, names, millis, bars);

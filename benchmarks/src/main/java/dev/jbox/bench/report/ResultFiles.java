@@ -22,7 +22,8 @@ final class ResultFiles {
     static final String PROCESS = "process.json";
     static final String VM = "vm.json";
     private static final String BENCHMARK_CLASS = "dev.jbox.bench.StartBenchmark.";
-    private static final Map<String, String> ENGINE_LABELS = Map.of(
+    /** The benchmarks in the order that tells the story, from a bare spawn to a container. */
+    private static final Map<String, String> ENGINE_LABELS = orderedMap(
             "spawnHostTrue", "posix_spawn of the host's /bin/true (jbox's spawn path, no jail)",
             "processBuilderHostTrue", "ProcessBuilder of the host's /bin/true (the JDK's way)",
             "spawnBusyboxTrue", "posix_spawn of the image's busybox as `true`, no jail",
@@ -74,6 +75,8 @@ final class ResultFiles {
             String name = benchmark.get("benchmark").asText().replace(BENCHMARK_CLASS, "");
             rows.add(new Row(Row.Group.ENGINE, name, ENGINE_LABELS.getOrDefault(name, name), Stats.ofCounts(counts)));
         }
+        List<String> order = new ArrayList<>(ENGINE_LABELS.keySet());
+        rows.sort(java.util.Comparator.comparingInt(r -> order.contains(r.name()) ? order.indexOf(r.name()) : order.size()));
         return rows;
     }
 
@@ -105,6 +108,14 @@ final class ResultFiles {
             }
         }
         return rows;
+    }
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     double medianPeakRssMiB(VmResults.Series series) {

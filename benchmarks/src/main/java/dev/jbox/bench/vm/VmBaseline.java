@@ -1,5 +1,6 @@
 package dev.jbox.bench.vm;
 
+import dev.jbox.bench.BenchCli;
 import dev.jbox.bench.BenchException;
 import dev.jbox.bench.Json;
 import dev.jbox.bench.Stats;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,15 +36,10 @@ public final class VmBaseline {
     private static final Duration KVM_PROBE_DEADLINE = Duration.ofSeconds(10);
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new VmBaseline()).setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof BenchException) {
-                cmd.getErr().println("vm: " + e.getMessage());
-                return 1;
-            }
-            throw e;
-        });
-        System.exit(cli.execute(args));
+        BenchCli.exit("vm", new VmBaseline(), args);
+    }
+
+    record Prepared(GuestKernel kernel, Path bootInitramfs, Accelerator accelerator) {
     }
 
     /** Options every mode takes. */
@@ -60,7 +55,16 @@ public final class VmBaseline {
         @Option(names = "--memory", paramLabel = "MiB", defaultValue = "256", description = "Guest memory (default: ${DEFAULT-VALUE}).")
         int memoryMiB;
 
-        GuestKernel kernel() {
+        /** The guest kernel, the boot-mode initramfs and the accelerator, ready; says which accelerator and why. */
+        Prepared prepare() throws IOException {
+            GuestKernel kernel = kernel();
+            Path initramfs = Guest.bootInitramfs(cache);
+            Accelerator accelerator = accelerator(kernel, initramfs);
+            System.err.println("vm: accelerator " + accelerator.name() + " (" + accelerator.note() + ")");
+            return new Prepared(kernel, initramfs, accelerator);
+        }
+
+        private GuestKernel kernel() {
             Qemu.requireInstalled();
             try {
                 Files.createDirectories(cache);
@@ -70,7 +74,7 @@ public final class VmBaseline {
             return GuestKernel.prepare(cache);
         }
 
-        Accelerator accelerator(GuestKernel kernel, Path bootInitramfs) {
+        private Accelerator accelerator(GuestKernel kernel, Path bootInitramfs) {
             return Accelerator.choose(accel, () -> {
                 System.err.println("vm: /dev/kvm exists; a test boot with KVM decides whether to use it");
                 try {
@@ -81,6 +85,13 @@ public final class VmBaseline {
                     return e.getMessage();
                 }
             });
+        }
+
+        /** {@code runs} boots to the marker and out, in boot mode. */
+        VmResults.Series boots(Prepared guest, VmConfig config, int runs) {
+            List<String> qemu = Qemu.command(config, guest.accelerator().name(), guest.kernel(), guest.bootInitramfs(),
+                    memoryMiB, false);
+            return series(config, guest.accelerator(), runs, i -> Boot.run(qemu, BOOT_DEADLINE, line -> { }));
         }
 
         VmResults.Series series(VmConfig config, Accelerator accelerator, int runs, Function<Integer, BootResult> boot) {
@@ -104,9 +115,9 @@ public final class VmBaseline {
             return series;
         }
 
-        VmResults results(GuestKernel kernel, Accelerator accelerator, List<VmResults.Series> series) {
-            return new VmResults(accelerator.name(), accelerator.note(), Qemu.version(),
-                    "Debian " + kernel.release(), memoryMiB, series);
+        VmResults results(Prepared guest, List<VmResults.Series> series) {
+            return new VmResults(guest.accelerator().name(), guest.accelerator().note(), Qemu.version(),
+                    "Debian " + guest.kernel().release(), memoryMiB, series);
         }
     }
 
@@ -130,15 +141,10 @@ public final class VmBaseline {
 
         @Override
         public Integer call() throws IOException {
-            GuestKernel kernel = options.kernel();
-            Path initramfs = Guest.bootInitramfs(options.cache);
-            Accelerator accelerator = options.accelerator(kernel, initramfs);
-            System.err.println("vm: accelerator " + accelerator.name() + " (" + accelerator.note() + ")");
-            VmConfig config = new VmConfig(machine, image);
-            List<String> qemu = Qemu.command(config, accelerator.name(), kernel, initramfs, options.memoryMiB, false);
-            VmResults.Series series = options.series(config, accelerator, runs, i -> Boot.run(qemu, BOOT_DEADLINE, line -> { }));
+            Prepared guest = options.prepare();
+            VmResults.Series series = options.boots(guest, new VmConfig(machine, image), runs);
             if (out != null) {
-                Json.write(out, options.results(kernel, accelerator, List.of(series)));
+                Json.write(out, options.results(guest, List.of(series)));
             }
             return 0;
         }
@@ -167,14 +173,13 @@ public final class VmBaseline {
 
         @Override
         public Integer call() throws IOException {
-            GuestKernel kernel = options.kernel();
-            Accelerator accelerator = options.accelerator(kernel, Guest.bootInitramfs(options.cache));
-            System.err.println("vm: accelerator " + accelerator.name() + " (" + accelerator.note() + ")");
-            Path initramfs = Guest.execInitramfs(options.cache, kernel, command, shareHost);
+            Prepared guest = options.prepare();
+            Path initramfs = Guest.execInitramfs(options.cache, guest.kernel(), command, shareHost);
             VmConfig config = new VmConfig(machine, VmConfig.KernelImage.VMLINUX);
-            List<String> qemu = Qemu.command(config, accelerator.name(), kernel, initramfs, options.memoryMiB, shareHost);
+            List<String> qemu = Qemu.command(config, guest.accelerator().name(), guest.kernel(), initramfs,
+                    options.memoryMiB, shareHost);
             int[] lastExit = {0};
-            options.series(config, accelerator, runs, i -> {
+            options.series(config, guest.accelerator(), runs, i -> {
                 BootResult r = Boot.run(qemu, Duration.ofSeconds(timeoutSeconds), System.out::println);
                 lastExit[0] = r.commandExit() == null ? 1 : r.commandExit();
                 return r;
@@ -197,16 +202,12 @@ public final class VmBaseline {
 
         @Override
         public Integer call() throws IOException {
-            GuestKernel kernel = options.kernel();
-            Path initramfs = Guest.bootInitramfs(options.cache);
-            Accelerator accelerator = options.accelerator(kernel, initramfs);
-            System.err.println("vm: accelerator " + accelerator.name() + " (" + accelerator.note() + ")");
+            Prepared guest = options.prepare();
             List<VmResults.Series> all = new ArrayList<>();
             for (VmConfig config : STANDARD) {
-                List<String> qemu = Qemu.command(config, accelerator.name(), kernel, initramfs, options.memoryMiB, false);
-                all.add(options.series(config, accelerator, runs, i -> Boot.run(qemu, BOOT_DEADLINE, line -> { })));
+                all.add(options.boots(guest, config, runs));
             }
-            Json.write(out, options.results(kernel, accelerator, all));
+            Json.write(out, options.results(guest, all));
             return 0;
         }
     }
