@@ -19,13 +19,18 @@ public final class BenchRoot {
         }
     }
 
-    /** A fresh store root, so the benchmarks never touch /var/lib/jbox. */
+    /**
+     * A fresh store root, so the benchmarks never touch /var/lib/jbox. Removed at JVM exit too:
+     * JMH skips a trial's tear-down when the benchmark failed.
+     */
     public static Path temporaryStore() throws IOException {
-        return Files.createTempDirectory("jbox-bench-store-");
+        Path root = Files.createTempDirectory("jbox-bench-store-");
+        java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root), "jbox-bench-cleanup"));
+        return root;
     }
 
     /** Removes a tree without following symbolic links (an image is full of links to /bin/busybox). */
-    public static void delete(Path root) {
+    public static synchronized void delete(Path root) {
         if (root == null || !Files.exists(root)) {
             return;
         }
