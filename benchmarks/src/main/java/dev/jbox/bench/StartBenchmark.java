@@ -1,0 +1,108 @@
+package dev.jbox.bench;
+
+import dev.jbox.Store;
+import dev.jbox.image.Image;
+import dev.jbox.image.ImageStore;
+import dev.jbox.kernel.Kernel;
+import dev.jbox.kernel.Spawn;
+import dev.jbox.kernel.WaitStatus;
+import dev.jbox.runtime.Container;
+import dev.jbox.runtime.ContainerSpec;
+import dev.jbox.runtime.Runtime;
+import dev.jbox.runtime.Runtimes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Chapter 1's claim, measured: how long it takes a warm engine to run {@code /bin/true} in a
+ * chroot jail, against starting the same kind of process without a jail. Each benchmark is
+ * one start and the wait for its exit, so the numbers are whole process lifetimes.
+ *
+ * <p>Three baselines separate the costs: {@link #processBuilderHostTrue} is what a Java
+ * program normally does; {@link #spawnHostTrue} is jbox's own spawn path (glibc posix_spawn
+ * through JNA) without a jail; {@link #spawnBusyboxTrue} also runs the image's static busybox
+ * instead of the host's dynamically linked coreutils, so {@code chapter1Jail} minus it is
+ * what the jail itself costs (a thread, unshare, chroot, the PATH lookup).
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(2)
+@State(Scope.Benchmark)
+public class StartBenchmark {
+    private static final String HOST_TRUE = "/bin/true";
+
+    private Path storeRoot;
+    private Runtime chapter1;
+    private ContainerSpec jailedTrue;
+    private String imageBusybox;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        BenchRoot.require();
+        // Starts JNA's Cleaner from this ordinary thread, so container threads never have to
+        // (DESIGN.md section 4); the engine's main thread does the same in dev.jbox.cli.Main.
+        Kernel.warmUp();
+        storeRoot = BenchRoot.temporaryStore();
+        Store store = new Store(storeRoot);
+        Image busybox = new ImageStore(store).get(ImageStore.DEFAULT_IMAGE);
+        chapter1 = Runtimes.forChapter(1, store);
+        jailedTrue = ContainerSpec.builder(busybox.rootfs(), List.of(HOST_TRUE)).env(busybox.config().env()).build();
+        imageBusybox = busybox.rootfs().resolve("bin/busybox").toString();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        BenchRoot.delete(storeRoot);
+    }
+
+    @Benchmark
+    public int chapter1Jail() {
+        Container jail = chapter1.create(jailedTrue);
+        jail.start();
+        return succeeded(jail.waitFor());
+    }
+
+    @Benchmark
+    public int spawnBusyboxTrue() {
+        return succeeded(Kernel.waitpid(Spawn.program(imageBusybox, List.of("true")).start()));
+    }
+
+    @Benchmark
+    public int spawnHostTrue() {
+        return succeeded(Kernel.waitpid(Spawn.program(HOST_TRUE, List.of("true")).start()));
+    }
+
+    @Benchmark
+    public int processBuilderHostTrue() throws IOException, InterruptedException {
+        // inheritIO: no pipes, like the other three, so only the way of starting differs.
+        int code = new ProcessBuilder(HOST_TRUE).inheritIO().start().waitFor();
+        if (code != 0) {
+            throw new IllegalStateException(HOST_TRUE + " exited with " + code);
+        }
+        return code;
+    }
+
+    /** A start that failed must stop the benchmark, not be timed as a fast one. */
+    private static int succeeded(WaitStatus status) {
+        if (!status.exited() || status.exitCode() != 0) {
+            throw new IllegalStateException("true " + status + "; the benchmark would time a failure");
+        }
+        return status.raw();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.jbox.bench.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jbox.Store;
+import dev.jbox.bench.BenchCli;
+import dev.jbox.bench.BenchException;
+import dev.jbox.bench.BenchRoot;
+import dev.jbox.bench.Commands;
+import dev.jbox.bench.Json;
+import dev.jbox.bench.Stats;
+import dev.jbox.image.Image;
+import dev.jbox.image.ImageStore;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Whole-process start of {@code /bin/true}, as a user at a shell sees it: on the host, in a
+ * chroot(8), in a JVM that does nothing, and through {@code jbox run --chapter 1}. The
+ * difference between the JVM line and the jbox lines is the engine; the rest is the JVM.
+ * Uses hyperfine when it is installed, else a plain loop of ProcessBuilder starts.
+ */
+@Command(name = "benchmarks/run process", mixinStandardHelpOptions = true,
+        description = "Whole-process start times of /bin/true: host, chroot, JVM, jbox run --chapter 1.")
+public final class ProcessTimes implements Callable<Integer> {
+    @Option(names = "--runs", defaultValue = "30", description = "Timed runs per command (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "Where to write the results (JSON).")
+    Path out;
+
+    public static void main(String[] args) {
+        BenchCli.exit("process", new ProcessTimes(), args);
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        BenchRoot.require();
+        Path jar = Path.of("target/jbox.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new BenchException("no target/jbox.jar; run from the repository root after mvn package (benchmarks/run does both)");
+        }
+        Path store = BenchRoot.temporaryStore();
+        try {
+            // Made now, so no timed run pays for creating the image.
+            Image image = new ImageStore(new Store(store)).get(ImageStore.DEFAULT_IMAGE);
+            List<ProcessResults.Command> commands = commands(image.rootfs(), jar);
+            boolean hyperfine = Commands.onPath("hyperfine");
+            String tool = hyperfine ? Commands.firstLineOr("hyperfine", List.of("hyperfine", "--version"))
+                    : "ProcessBuilder loop (hyperfine is not installed: apt-get install -y hyperfine)";
+            List<ProcessResults.Command> timed = hyperfine ? hyperfine(commands, store) : loop(commands, store);
+            for (ProcessResults.Command c : timed) {
+                Stats s = Stats.of(c.millis());
+                System.err.printf(Locale.ROOT, "process: %-40s median %7.2f ms (IQR %.2f-%.2f), n=%d%n",
+                        c.name(), s.median(), s.p25(), s.p75(), s.n());
+            }
+            Json.write(out, new ProcessResults(tool, warmup, runs, timed));
+            return 0;
+        } finally {
+            BenchRoot.delete(store);
+        }
+    }
+
+    private static List<ProcessResults.Command> commands(Path rootfs, Path jar) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<ProcessResults.Command> list = new ArrayList<>(List.of(
+                command("host", "/bin/true on the host", "/bin/true"),
+                command("chroot", "chroot(8) into the busybox image, /bin/true", "chroot " + rootfs + " /bin/true"),
+                command("jvm", "a JVM starting jbox's CLI, no container (--version)", java + " -jar " + jar + " --version"),
+                command("jbox-jar", "java -jar target/jbox.jar run --chapter 1 busybox true",
+                        java + " -jar " + jar + " run --chapter 1 busybox true")));
+        if (Files.isExecutable(Path.of("jbox"))) {
+            // The launcher starts its JVM with flags of its own: its baseline is its own --version.
+            list.add(command("jbox-version", "./jbox --version: the launcher, its JVM and the CLI, no container",
+                    "./jbox --version"));
+            list.add(command("jbox", "./jbox run --chapter 1 busybox true (the launcher users run)",
+                    "./jbox run --chapter 1 busybox true"));
+        }
+        return list;
+    }
+
+    private static ProcessResults.Command command(String name, String label, String commandLine) {
+        return new ProcessResults.Command(name, label, commandLine, List.of());
+    }
+
+    private List<ProcessResults.Command> hyperfine(List<ProcessResults.Command> commands, Path store)
+            throws IOException, InterruptedException {
+        Path json = Files.createTempFile("jbox-bench-hyperfine-", ".json");
+        try {
+            // -N: no shell in between, so the shell's own start is not counted.
+            List<String> cmd = new ArrayList<>(List.of("hyperfine", "-N", "--style", "basic", "--warmup",
+                    Integer.toString(warmup), "--runs", Integer.toString(runs), "--export-json", json.toString()));
+            for (ProcessResults.Command c : commands) {
+                cmd.addAll(List.of("--command-name", c.name(), c.command()));
+            }
+            ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+            pb.environment().put("JBOX_ROOT", store.toString());
+            int code = pb.start().waitFor();
+            if (code != 0) {
+                throw new BenchException("hyperfine exited with " + code + " (a command failed? see above)");
+            }
+            JsonNode results = Json.mapper().readTree(json.toFile()).get("results");
+            List<ProcessResults.Command> timed = new ArrayList<>();
+            for (int i = 0; i < commands.size(); i++) {
+                List<Double> millis = new ArrayList<>();
+                results.get(i).get("times").forEach(t -> millis.add(t.asDouble() * 1000));
+                timed.add(withTimes(commands.get(i), millis));
+            }
+            return timed;
+        } finally {
+            Files.deleteIfExists(json);
+        }
+    }
+
+    private List<ProcessResults.Command> loop(List<ProcessResults.Command> commands, Path store)
+            throws IOException, InterruptedException {
+        List<ProcessResults.Command> timed = new ArrayList<>();
+        for (ProcessResults.Command c : commands) {
+            ProcessBuilder pb = new ProcessBuilder(c.command().split(" "))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT);
+            pb.environment().put("JBOX_ROOT", store.toString());
+            List<Double> millis = new ArrayList<>();
+            for (int i = 0; i < warmup + runs; i++) {
+                long start = System.nanoTime();
+                int code = pb.start().waitFor();
+                double elapsed = (System.nanoTime() - start) / 1e6;
+                if (code != 0) {
+                    throw new BenchException("'" + c.command() + "' exited with " + code);
+                }
+                if (i >= warmup) {
+                    millis.add(elapsed);
+                }
+            }
+            timed.add(withTimes(c, millis));
+        }
+        return timed;
+    }
+
+    private static ProcessResults.Command withTimes(ProcessResults.Command c, List<Double> millis) {
+        return new ProcessResults.Command(c.name(), c.label(), c.command(), millis);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.jbox.bench.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** MACHINE.md: what the recorded numbers were measured on, read from the machine itself. */
+final class MachineInfo {
+    static final String FILE = "MACHINE.md";
+
+    private MachineInfo() {
+    }
+
+    static String markdown(ResultFiles files) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        String cpuinfo = read("/proc/cpuinfo");
+        facts.put("CPU", field(cpuinfo, "model name").orElse("unknown") + " (`model name` in /proc/cpuinfo)");
+        facts.put("cores", Runtime.getRuntime().availableProcessors() + " online"
+                + (cpuinfo.matches("(?s).*\\bflags\\s*:[^\\n]*\\b(vmx|svm)\\b.*") ? ", hardware virtualisation (vmx/svm) visible"
+                : ", no vmx/svm flag visible (KVM, if present, is nested)"));
+        facts.put("memory", field(read("/proc/meminfo"), "MemTotal")
+                .map(kb -> String.format(java.util.Locale.ROOT, "%.1f GiB", Long.parseLong(kb.replaceAll("[^0-9]", "")) / 1048576.0))
+                .orElse("unknown"));
+        facts.put("kernel", read("/proc/sys/kernel/osrelease").strip());
+        facts.put("OS", field(read("/etc/os-release"), "PRETTY_NAME").map(s -> s.replace("\"", "")).orElse("unknown"));
+        facts.put("cgroups", Files.isRegularFile(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "v2 (unified)"
+                : Files.isDirectory(Path.of("/sys/fs/cgroup/unified")) ? "v1, hybrid (v2 at /sys/fs/cgroup/unified)" : "v1");
+        facts.put("JDK", jdk(files));
+        facts.put("QEMU", files.vm == null ? "not measured" : files.vm.qemu());
+        facts.put("VM accelerator", files.vm == null ? "not measured"
+                : "**" + files.vm.accelerator().toUpperCase() + "**: " + files.vm.acceleratorNote());
+        facts.put("/dev/kvm", Files.exists(Path.of("/dev/kvm")) ? "present" : "absent");
+        facts.put("process timer", files.process == null ? "not measured" : files.process.tool());
+        facts.put("load average (1, 5, 15 min) when the report was written",
+                String.join(", ", List.of(read("/proc/loadavg").split(" ")).subList(0, 3)));
+        StringBuilder md = new StringBuilder("# The machine of the recorded results\n\n"
+                + "Read from the machine by `dev.jbox.bench.report.MachineInfo` in the same run as "
+                + "[RESULTS.md](RESULTS.md). The cores may be shared with other work: the load average says how busy "
+                + "the machine was over the run (a 15-minute average above the number of cores means the "
+                + "benchmarks competed for CPU).\n\n| | |\n|---|---|\n");
+        facts.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        return md.toString();
+    }
+
+    /** The JDK that JMH ran on, as JMH recorded it, else this one. */
+    private static String jdk(ResultFiles files) {
+        if (files.jmh != null && files.jmh.size() > 0) {
+            var first = files.jmh.get(0);
+            return first.get("vmName").asText() + " " + first.get("vmVersion").asText() + " (JDK "
+                    + first.get("jdkVersion").asText() + ", JMH " + first.get("jmhVersion").asText() + ")";
+        }
+        return System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version");
+    }
+
+    private static Optional<String> field(String text, String key) {
+        return text.lines().filter(l -> l.startsWith(key)).findFirst()
+                .map(l -> l.substring(l.indexOf(l.contains("=") && !l.contains(":") ? '=' : ':') + 1).strip());
+    }
+
+    private static String read(String file) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.jbox.bench.vm;
+
+import dev.jbox.bench.BenchException;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/** Runs QEMU once and times the markers the guest prints (see {@link Guest}). */
+final class Boot {
+    private static final int TAIL_LINES = 12;
+
+    private Boot() {
+    }
+
+    /**
+     * Boots and waits for QEMU to exit, killing it after {@code deadline}. Lines the guest
+     * prints between its markers (a command's output) go to {@code commandOutput}.
+     */
+    static BootResult run(List<String> qemu, Duration deadline, Consumer<String> commandOutput) {
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = new ProcessBuilder(qemu).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        } catch (IOException e) {
+            throw new BenchException("cannot start " + qemu.get(0) + ": " + e.getMessage());
+        }
+        AtomicBoolean killed = new AtomicBoolean();
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!process.waitFor(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    killed.set(true);
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException ignored) {
+                // the boot ended first
+            }
+        }, "qemu-deadline");
+        watchdog.setDaemon(true);
+        watchdog.start();
+
+        long up = -1;
+        long commandEnd = -1;
+        Integer commandExit = null;
+        double rss = 0;
+        Deque<String> tail = new ArrayDeque<>();
+        try (BufferedReader console = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = console.readLine()) != null; ) {
+                long now = System.nanoTime();
+                line = line.replace("\r", "");
+                if (up < 0 && line.contains(Guest.UP)) {
+                    up = now;
+                    rss = Math.max(rss, peakRssMiB(process.pid()));
+                } else if (up >= 0 && commandExit == null && line.startsWith(Guest.EXITED)) {
+                    commandEnd = now;
+                    commandExit = Integer.parseInt(line.substring(Guest.EXITED.length()).strip());
+                    rss = Math.max(rss, peakRssMiB(process.pid()));
+                } else if (up >= 0 && commandExit == null) {
+                    commandOutput.accept(line);
+                }
+                tail.addLast(line);
+                if (tail.size() > TAIL_LINES) {
+                    tail.removeFirst();
+                }
+            }
+            int code = process.waitFor();
+            long end = System.nanoTime();
+            watchdog.interrupt();
+            if (up < 0) {
+                String why = killed.get() ? "did not say it was up within " + deadline.toSeconds() + " s"
+                        : "stopped (QEMU exit code " + code + ") before it said it was up";
+                throw new BenchException("the guest " + why + "; the console ended with: " + String.join(" | ", tail));
+            }
+            return new BootResult(millis(up - start), millis(end - start),
+                    commandEnd < 0 ? null : millis(commandEnd - up), commandExit, rss);
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw new BenchException("lost QEMU's console: " + e.getMessage());
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted while the guest was booting");
+        }
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    /** VmHWM of {@code pid} in MiB, or 0 if it is already gone. */
+    private static double peakRssMiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // QEMU may be exiting already; the reading is then missing, not wrong
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.jbox.bench.vm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The guest's first (and only) root file system: busybox and an {@code /init} that prints
+ * a marker on the serial console, optionally runs a command, and leaves. The engine side
+ * reads the markers to time the boot ({@link Boot}).
+ */
+final class Guest {
+    static final String UP = "jbox-bench: guest up";
+    static final String EXITED = "jbox-bench: guest command exited ";
+    private static final Path BUSYBOX = Path.of("/bin/busybox");
+    // `reboot -f` rather than poweroff: -M microvm with acpi=off has no way to power off, and
+    // QEMU's -no-reboot turns a reboot into an exit on every machine (reboot=t: at once, by triple fault).
+    private static final String LEAVE = "exec /bin/busybox reboot -f\n";
+    /** What the guest needs to mount the host's root read-only over virtio-9p. */
+    private static final List<String> NINE_P_MODULES = List.of("virtio_pci", "9pnet_virtio", "9p");
+
+    private Guest() {
+    }
+
+    /** Boot mode: up, marker, gone. Nothing else runs, so the time is the boot's. */
+    static Path bootInitramfs(Path cache) throws IOException {
+        Path out = cache.resolve("initramfs-boot.cpio.gz");
+        Initramfs.withBusybox(BUSYBOX)
+                .script("init", "#!/bin/sh\necho '" + UP + "'\n" + LEAVE)
+                .write(out);
+        return out;
+    }
+
+    /**
+     * Exec mode: a usual little system (proc, sys, devtmpfs, every busybox applet), optionally
+     * the host's root read-only at {@code /host}, then {@code command} between two markers.
+     */
+    static Path execInitramfs(Path cache, GuestKernel kernel, List<String> command, boolean shareHost) throws IOException {
+        Initramfs archive = Initramfs.withBusybox(BUSYBOX);
+        StringBuilder init = new StringBuilder("#!/bin/sh\n/bin/busybox --install -s /bin\n")
+                .append("mount -t proc proc /proc\nmount -t sysfs sysfs /sys\nmount -t devtmpfs devtmpfs /dev\n");
+        if (shareHost) {
+            for (Path module : new KernelModules(kernel.modules()).loadOrder(NINE_P_MODULES)) {
+                String inGuest = "lib/modules/" + module.getFileName();
+                archive.file(inGuest, Files.readAllBytes(module), 0644);
+                init.append("insmod /").append(inGuest).append('\n');
+            }
+            init.append("mkdir -p /host\nmount -t 9p -o trans=virtio,version=9p2000.L,ro ")
+                    .append(Qemu.HOST_TAG).append(" /host\n");
+        }
+        archive.script("command", "exec " + shellWords(command) + "\n");
+        init.append("echo '").append(UP).append("'\nsh /command\necho \"").append(EXITED).append("$?\"\n").append(LEAVE);
+        Path out = cache.resolve("initramfs-exec.cpio.gz");
+        archive.script("init", init.toString()).write(out);
+        return out;
+    }
+
+    /** Each word single-quoted, so the guest's shell runs exactly this argv. */
+    static String shellWords(List<String> argv) {
+        List<String> quoted = new ArrayList<>();
+        for (String arg : argv) {
+            quoted.add("'" + arg.replace("'", "'\\''") + "'");
+        }
+        return String.join(" ", quoted);
+    }
+}
