@@ -134,7 +134,7 @@ final class RunCommand implements Callable<Integer> {
                     .workdir(t.workdir()).stdio(stdio).hostname(record.hostname()).namespaces(chosen).init(init)
                     .tty(tty).stateDir(containers.dirOf(record)).build();
             container = runtime.create(spec);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             containers.remove(record);
             throw e;
         } finally {

@@ -1,5 +1,6 @@
 package dev.jbox.runtime;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -11,6 +12,27 @@ import java.util.concurrent.Callable;
  * through {@link dev.jbox.kernel.Kernel}: nothing that starts threads (DESIGN.md section 4).
  */
 public final class ContainerThread {
+    /**
+     * Classes a container thread may first need after its root has changed. Loaded here, while
+     * every path still means the host's: from a class-path directory (not a jar, which stays
+     * open) the class loader would look for them inside the container.
+     */
+    private static final List<String> NEEDED_AFTER_PIVOT = List.of(
+            "dev.jbox.JboxException", "dev.jbox.runtime.Launcher", "dev.jbox.kernel.Spawn",
+            "dev.jbox.kernel.Spawn$SpawnException", "dev.jbox.kernel.KernelException", "dev.jbox.kernel.Errno",
+            "dev.jbox.kernel.Terminal", "dev.jbox.kernel.WaitStatus", "com.sun.jna.ptr.IntByReference",
+            "com.sun.jna.StringArray", "com.sun.jna.LastErrorException");
+
+    static {
+        for (String name : NEEDED_AFTER_PIVOT) {
+            try {
+                Class.forName(name, true, ContainerThread.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
     private ContainerThread() {
     }
 
