@@ -80,6 +80,7 @@ public final class Spawn {
         check(c.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
         check(c.posix_spawnattr_init(attr), "posix_spawnattr_init");
         try {
+            // tag::file-actions[]
             // Two steps, so that no source descriptor is overwritten before it is copied: first
             // every source to a fresh number above all of them, then each to its target.
             int spare = 3;
@@ -98,6 +99,7 @@ public final class Spawn {
             }
             check(c.posix_spawn_file_actions_addclosefrom_np(actions, maxTarget + 1),
                     "posix_spawn_file_actions_addclosefrom_np(" + (maxTarget + 1) + ")");
+            // end::file-actions[]
             short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
             if (newProcessGroup) {
                 flags |= POSIX_SPAWN_SETPGROUP;
@@ -107,10 +109,12 @@ public final class Spawn {
                 flags |= POSIX_SPAWN_SETSID;
             }
             check(c.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
+            // tag::signals[]
             c.sigfillset(sigset);
             check(c.posix_spawnattr_setsigdefault(attr, sigset), "posix_spawnattr_setsigdefault");
             c.sigemptyset(sigset);
             check(c.posix_spawnattr_setsigmask(attr, sigset), "posix_spawnattr_setsigmask");
+            // end::signals[]
 
             IntByReference pid = new IntByReference();
             String[] args = argv.toArray(new String[argv.size() + 1]);

@@ -36,6 +36,7 @@ public final class ContainerThread {
     private ContainerThread() {
     }
 
+    // tag::call[]
     public static <T> T call(String name, Callable<T> task) {
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
@@ -72,4 +73,5 @@ public final class ContainerThread {
         T value = (T) result[0];
         return value;
     }
+    // end::call[]
 }
