@@ -2,9 +2,9 @@ package dev.jbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jbox.lab.Walkthrough;
+import dev.jbox.lab.WalkthroughRunner;
 import dev.jbox.testing.Cli;
-import dev.jbox.testing.Walkthrough;
-import dev.jbox.testing.WalkthroughRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

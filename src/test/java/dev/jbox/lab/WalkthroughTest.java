@@ -1,4 +1,4 @@
-package dev.jbox.testing;
+package dev.jbox.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,5 +43,14 @@ class WalkthroughTest {
         assertThat(r).extracting(WalkthroughRunner.Result::output)
                 .containsExactly(List.of("one"), List.of(), List.of("no newline"));
         assertThat(r).extracting(WalkthroughRunner.Result::status).containsExactly(0, 3, 0);
+    }
+
+    @Test
+    void aSessionThatEndsEarlyLeavesTheCommandUnfinishedAndTheRestWithoutResult() {
+        var w = Walkthrough.parse(Path.of("w.txt"), List.of("$ a", "$ exit 3", "$ c"));
+        var r = WalkthroughRunner.split(w, "one\n@@jbox-walkthrough-step-end 0@@\nbye\n");
+        assertThat(r).extracting(WalkthroughRunner.Result::status).containsExactly(0, WalkthroughRunner.Result.UNFINISHED);
+        assertThat(r.get(1).output()).containsExactly("bye");
+        assertThat(r.get(1).passed()).isFalse();
     }
 }

@@ -1,4 +1,4 @@
-package dev.jbox.testing;
+package dev.jbox.lab;
 
 import java.io.IOException;
 import java.nio.file.Files;

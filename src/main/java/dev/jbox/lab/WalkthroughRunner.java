@@ -1,4 +1,4 @@
-package dev.jbox.testing;
+package dev.jbox.lab;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +15,38 @@ import java.util.regex.Pattern;
 /**
  * Runs every command of a walk-through in one bash session, as a reader types them into one
  * terminal (so variables set by one command are seen by the next), with stderr merged into
- * stdout, and returns what each command printed and its exit status.
+ * stdout, and returns what each command printed and its exit status. The tests run the chapters'
+ * walk-throughs with it, and {@code jbox lab check} the exercises' checks. It starts bash with
+ * ProcessBuilder, so call it from an ordinary thread, never from a container thread.
  */
 public final class WalkthroughRunner {
     private static final String MARK = "@@jbox-walkthrough-step-end";
     private static final Pattern END = Pattern.compile("\n" + MARK + " (\\d+)@@\n");
 
+    /**
+     * What one command printed and its exit status; {@link #UNFINISHED} if the session ended
+     * during it (a command ran {@code exit}, say), in which case no later step has a result.
+     */
     public record Result(Walkthrough.Step step, List<String> output, int status) {
+        public static final int UNFINISHED = -1;
+
+        public boolean passed() {
+            return status == 0 && Walkthrough.matches(step.expected(), output);
+        }
+    }
+
+    /** The session did not end in time; it has been killed with everything it started. */
+    public static final class TimedOut extends RuntimeException {
+        private final String output;
+
+        TimedOut(long seconds, String output) {
+            super("the session did not end within " + seconds + " s");
+            this.output = output;
+        }
+
+        public String output() {
+            return output;
+        }
     }
 
     private WalkthroughRunner() {
@@ -63,7 +88,7 @@ public final class WalkthroughRunner {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             pump.join(5000);
-            throw new AssertionError("walk-through timed out after " + timeoutSeconds + " s; output so far:\n" + buffer);
+            throw new TimedOut(timeoutSeconds, buffer.toString(StandardCharsets.UTF_8));
         }
         pump.join();
         return buffer.toByteArray();
@@ -75,17 +100,20 @@ public final class WalkthroughRunner {
         int from = 0;
         for (Walkthrough.Step step : walkthrough.steps()) {
             if (!m.find()) {
-                throw new AssertionError("the session ended before the command at " + walkthrough.file() + ":"
-                        + step.line() + " finished; output:\n" + out.substring(from));
+                results.add(new Result(step, lines(out.substring(from)), Result.UNFINISHED));
+                break;
             }
-            String chunk = out.substring(from, m.start());
-            List<String> lines = chunk.isEmpty() ? List.of() : Arrays.asList(chunk.split("\n", -1));
-            if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
-                lines = lines.subList(0, lines.size() - 1);
-            }
-            results.add(new Result(step, List.copyOf(lines), Integer.parseInt(m.group(1))));
+            results.add(new Result(step, lines(out.substring(from, m.start())), Integer.parseInt(m.group(1))));
             from = m.end();
         }
         return results;
+    }
+
+    private static List<String> lines(String chunk) {
+        List<String> lines = chunk.isEmpty() ? List.of() : Arrays.asList(chunk.split("\n", -1));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines = lines.subList(0, lines.size() - 1);
+        }
+        return List.copyOf(lines);
     }
 }

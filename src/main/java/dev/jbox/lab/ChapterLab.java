@@ -1,0 +1,107 @@
+package dev.jbox.lab;
+
+import dev.jbox.JboxException;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The graded part of a chapter's lab: {@code chapters/NN-name/checks/exercise-K.txt} (the checks),
+ * {@code chapters/NN-name/solutions/} (the reference solutions) and {@code lab/NN/} (where the
+ * student's work lives), all relative to the repository's top directory.
+ */
+public record ChapterLab(int number, Path repository, Path dir) {
+
+    /** The chapter's lab, or an error naming the chapters that have graded exercises. */
+    public static ChapterLab find(Path repository, int number) {
+        String prefix = String.format("%02d-", number);
+        Path chapters = repository.resolve("chapters");
+        List<ChapterLab> graded = all(repository);
+        try (Stream<Path> dirs = list(chapters)) {
+            Path dir = dirs.filter(d -> d.getFileName().toString().startsWith(prefix)).findFirst()
+                    .orElseThrow(() -> new JboxException("there is no chapter " + number + " in " + chapters
+                            + "; chapters with graded exercises: " + numbers(graded)));
+            ChapterLab lab = new ChapterLab(number, repository, dir);
+            if (lab.checks().isEmpty()) {
+                throw new JboxException("chapter " + number + " has no graded exercises (no " + repository.relativize(dir)
+                        + "/checks/exercise-K.txt); chapters with graded exercises: " + numbers(graded));
+            }
+            return lab;
+        }
+    }
+
+    /** Every chapter that has checks, in order. */
+    public static List<ChapterLab> all(Path repository) {
+        try (Stream<Path> dirs = list(repository.resolve("chapters"))) {
+            return dirs.filter(d -> d.getFileName().toString().matches("\\d\\d-.+"))
+                    .map(d -> new ChapterLab(Integer.parseInt(d.getFileName().toString().substring(0, 2)), repository, d))
+                    .filter(lab -> !lab.checks().isEmpty())
+                    .toList();
+        }
+    }
+
+    /**
+     * The repository this jbox was built from (the jar lives in its {@code target/}), else the
+     * nearest directory at or above the working directory that holds {@code chapters/}.
+     */
+    public static Path locateRepository() {
+        var source = ChapterLab.class.getProtectionDomain().getCodeSource();
+        if (source != null) {
+            try {
+                for (Path p = Path.of(source.getLocation().toURI()); p != null; p = p.getParent()) {
+                    if (p.getFileName() != null && p.getFileName().toString().equals("target") && isRepository(p.getParent())) {
+                        return p.getParent();
+                    }
+                }
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                // not a file: fall back to the working directory
+            }
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (isRepository(p)) {
+                return p;
+            }
+        }
+        throw new JboxException("cannot find the jbox repository (a directory holding chapters/); run jbox from inside it");
+    }
+
+    private static boolean isRepository(Path dir) {
+        return dir != null && Files.isDirectory(dir.resolve("chapters"));
+    }
+
+    public List<Check> checks() {
+        Path checks = dir.resolve("checks");
+        if (!Files.isDirectory(checks)) {
+            return List.of();
+        }
+        try (Stream<Path> files = list(checks)) {
+            return files.filter(f -> Check.FILE_NAME.matcher(f.getFileName().toString()).matches())
+                    .map(Check::read).sorted(Comparator.comparingInt(Check::exercise)).toList();
+        }
+    }
+
+    public Path solutions() {
+        return dir.resolve("solutions");
+    }
+
+    /** Where the student's work lives by default: {@code lab/NN}. */
+    public Path studentDir() {
+        return repository.resolve("lab").resolve(String.format("%02d", number));
+    }
+
+    private static Stream<Path> list(Path dir) {
+        try {
+            return Files.list(dir).sorted();
+        } catch (IOException e) {
+            throw new JboxException("cannot list " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static String numbers(List<ChapterLab> labs) {
+        return labs.isEmpty() ? "none" : String.join(", ", labs.stream().map(l -> String.valueOf(l.number())).toList());
+    }
+}
