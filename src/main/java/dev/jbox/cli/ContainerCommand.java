@@ -7,6 +7,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** What the commands that act on an existing container share: the store, and waiting for an end. */
 abstract class ContainerCommand {
+    @picocli.CommandLine.Mixin
+    HelpOption helpOption;
+
     @ParentCommand
     Main main;
 

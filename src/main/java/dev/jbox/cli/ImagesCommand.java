@@ -7,6 +7,9 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "images", description = "List the images in the store.")
 final class ImagesCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    HelpOption helpOption;
+
     @ParentCommand
     Main main;
 

@@ -31,6 +31,9 @@ import picocli.CommandLine.ParentCommand;
         customSynopsis = {"jbox run [OPTIONS] IMAGE [COMMAND [ARG...]]",
                 "jbox run [OPTIONS] --rootfs DIR [COMMAND [ARG...]]"})
 final class RunCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    HelpOption helpOption;
+
     @ParentCommand
     Main main;
 

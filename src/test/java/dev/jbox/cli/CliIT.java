@@ -53,6 +53,15 @@ class CliIT {
     }
 
     @Test
+    void everySubcommandHasHelp() {
+        for (String cmd : List.of("run", "ps", "logs", "stop", "kill", "rm", "exec", "inspect", "images", "lab")) {
+            var r = Cli.jbox(store, cmd, "--help");
+            assertThat(r.exitCode()).as(cmd + ": " + r).isZero();
+            assertThat(r.stdout()).startsWith("Usage: jbox " + cmd);
+        }
+    }
+
+    @Test
     void withoutRootItSaysSoInOneLine() {
         var r = Cli.run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 Cli.REPO.resolve("jbox").toString(), "run", "busybox", "true"), Map.of());
