@@ -54,6 +54,7 @@ static int exit_code(int status) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+// tag::caps[]
 static void keep_only_capabilities(uint64_t keep) {
     for (int cap = 0; cap <= 63; cap++) {
         if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
@@ -72,6 +73,7 @@ static void keep_only_capabilities(uint64_t keep) {
         die("prctl(PR_SET_NO_NEW_PRIVS)");
     }
 }
+// end::caps[]
 
 static void take_terminal(const char *tty) {
     if (setsid() < 0) {
@@ -89,6 +91,7 @@ static void take_terminal(const char *tty) {
     }
 }
 
+// tag::run[]
 static void run(char *program, char **argv, uint64_t caps) {
     keep_only_capabilities(caps);
     execv(program, argv);
@@ -96,7 +99,9 @@ static void run(char *program, char **argv, uint64_t caps) {
     dprintf(2, "jbox-init: cannot run %s: %s\n", program, strerror(e));
     _exit(e == ENOENT ? 127 : 126);
 }
+// end::run[]
 
+// tag::reap[]
 /* With -r: pid 1 forwards what it is sent to the program and reaps every orphan. */
 static int reap(char *program, char **argv, uint64_t caps) {
     sigset_t all;
@@ -126,6 +131,7 @@ static int reap(char *program, char **argv, uint64_t caps) {
         }
     }
 }
+// end::reap[]
 
 int main(int argc, char **argv) {
     int reaper = 0, new_pid_ns = 0, exec_only = 0;
@@ -155,6 +161,7 @@ int main(int argc, char **argv) {
         run(program, program_argv, caps);
     }
 
+    // tag::shim[]
     if (setsid() < 0 && errno != EPERM) { /* the shim outlives the engine's session */
         die("setsid");
     }
@@ -165,7 +172,9 @@ int main(int argc, char **argv) {
     if (init < 0) {
         die("fork");
     }
+    // end::shim[]
     if (init == 0) {
+        // tag::pid1[]
         /* pid 1 of the new namespace; /proc must be mounted from inside it to show it. */
         if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
             die("mount /proc");
@@ -182,7 +191,9 @@ int main(int argc, char **argv) {
             _exit(reap(program, program_argv, caps));
         }
         run(program, program_argv, caps);
+        // end::pid1[]
     }
+    // tag::shim-wait[]
     close(GO_FD);
     report("pid", init);
     int status;
@@ -196,5 +207,6 @@ int main(int argc, char **argv) {
     } else {
         report("signal", WTERMSIG(status));
     }
+    // end::shim-wait[]
     return exit_code(status);
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
  * {@code ps} still tells the truth.
  */
 public record ContainerState(Status status, int exitCode, Instant finishedAt) {
+    // tag::states[]
     public enum Status {
         /** set up, its program not started yet */
         CREATED,
@@ -21,6 +22,7 @@ public record ContainerState(Status status, int exitCode, Instant finishedAt) {
             return name().charAt(0) + name().substring(1).toLowerCase();
         }
     }
+    // end::states[]
 
     public boolean running() {
         return status == Status.RUNNING;

@@ -127,6 +127,7 @@ public final class ContainerStore {
         throw new JboxException("no such container: '" + ref + "'; 'jbox ps -a' lists the containers");
     }
 
+    // tag::state[]
     public ContainerState state(ContainerRecord c) {
         Path statusFile = dirOf(c).resolve("status");
         ContainerStatus s = ContainerStatus.read(statusFile);
@@ -150,6 +151,7 @@ public final class ContainerStore {
         }
         return new ContainerState(ContainerState.Status.DEAD, 0, null);
     }
+    // end::state[]
 
     /** A container is "created" for a moment before its shim's pid is recorded. */
     private static boolean recentlyCreated(ContainerRecord c) {

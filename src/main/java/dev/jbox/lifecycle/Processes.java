@@ -9,6 +9,7 @@ public final class Processes {
     private Processes() {
     }
 
+    // tag::start-time[]
     /** Field 22 of /proc/PID/stat (clock ticks since boot), or -1 if there is no such process. */
     public static long startTime(int pid) {
         try {
@@ -33,4 +34,5 @@ public final class Processes {
             return false;
         }
     }
+    // end::start-time[]
 }

@@ -24,6 +24,7 @@ public final class ShimmedContainer implements Container {
         this.ptyMaster = ptyMaster;
     }
 
+    // tag::await-pid[]
     /** Waits for the shim to report pid 1 (it does so right after its fork). */
     void awaitPid() {
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -44,7 +45,9 @@ public final class ShimmedContainer implements Container {
             Thread.onSpinWait();
         }
     }
+    // end::await-pid[]
 
+    // tag::go[]
     @Override
     public void start() {
         try {
@@ -54,6 +57,7 @@ public final class ShimmedContainer implements Container {
             goPipe = -1;
         }
     }
+    // end::go[]
 
     /** Closing "go" unwritten makes pid 1 exit at once; its mount namespace goes with it. */
     @Override
