@@ -14,6 +14,7 @@
  *   -r     stay pid 1 as a tiny init (docker run --init): reap zombies, forward signals
  *   -c     the capabilities to keep, as a hex mask (everything else is dropped)
  *   -t     the terminal (inside the container) to make the controlling one
+ *   -R, -M a path to make read-only, or to hide, once /proc is mounted (e.g. /proc/sys, /proc/kcore)
  *
  * Two processes come from it. The shim (this process) stays in the host's PID namespace, makes
  * a new one, forks, waits for its child and writes the status file: the engine's stand-in, so
@@ -34,6 +35,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -62,9 +64,11 @@ static void keep_only_capabilities(uint64_t keep) {
         }
     }
     struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    /* effective, permitted, inheritable: the inheritable set stays empty, as Docker's has since
+     * CVE-2022-24769, so no file capability can hand a dropped capability back. */
     struct __user_cap_data_struct data[2] = {
-        {(uint32_t) keep, (uint32_t) keep, (uint32_t) keep},
-        {(uint32_t) (keep >> 32), (uint32_t) (keep >> 32), (uint32_t) (keep >> 32)},
+        {(uint32_t) keep, (uint32_t) keep, 0},
+        {(uint32_t) (keep >> 32), (uint32_t) (keep >> 32), 0},
     };
     if (syscall(SYS_capset, &header, data) != 0) {
         die("capset");
@@ -74,6 +78,25 @@ static void keep_only_capabilities(uint64_t keep) {
     }
 }
 // end::caps[]
+
+/* -R: make PATH read-only (a bind mount of itself, remounted read-only). -M: hide PATH (an empty
+ * read-only tmpfs over a directory, /dev/null over a file). Paths that do not exist are skipped. */
+// tag::protect[]
+static void protect(const char *path, int hide) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        return;
+    }
+    if (hide && S_ISDIR(st.st_mode)) {
+        if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") != 0) {
+            die(path);
+        }
+    } else if (mount(hide ? "/dev/null" : path, path, NULL, MS_BIND | MS_REC, NULL) != 0
+               || (!hide && mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) != 0)) {
+        die(path);
+    }
+}
+// end::protect[]
 
 static void take_terminal(const char *tty) {
     if (setsid() < 0) {
@@ -115,6 +138,7 @@ static int reap(char *program, char **argv, uint64_t caps) {
         sigprocmask(SIG_UNBLOCK, &all, NULL);
         run(program, argv, caps);
     }
+    keep_only_capabilities(0); /* reaping and forwarding signals to its own child need no privilege */
     for (;;) {
         int sig;
         sigwait(&all, &sig);
@@ -137,19 +161,23 @@ int main(int argc, char **argv) {
     int reaper = 0, new_pid_ns = 0, exec_only = 0;
     uint64_t caps = ~0ULL;
     const char *tty = NULL;
+    const char *readonly[64], *masked[64];
+    int nreadonly = 0, nmasked = 0;
     int opt;
-    while ((opt = getopt(argc, argv, "+nrxc:t:")) != -1) {
+    while ((opt = getopt(argc, argv, "+nrxc:t:R:M:")) != -1) {
         switch (opt) {
         case 'n': new_pid_ns = 1; break;
         case 'r': reaper = 1; break;
         case 'x': exec_only = 1; break;
         case 'c': caps = strtoull(optarg, NULL, 16); break;
         case 't': tty = optarg; break;
+        case 'R': if (nreadonly < 64) readonly[nreadonly++] = optarg; break;
+        case 'M': if (nmasked < 64) masked[nmasked++] = optarg; break;
         default: return 125;
         }
     }
     if (argc - optind < 2) {
-        dprintf(2, "usage: jbox-init [-n] [-r] [-x] [-c CAPS] [-t TTY] -- PROGRAM ARG0 [ARG...]\n");
+        dprintf(2, "usage: jbox-init [-n] [-r] [-x] [-c CAPS] [-t TTY] [-R PATH]... [-M PATH]... -- PROGRAM ARG0 [ARG...]\n");
         return 125;
     }
     char *program = argv[optind];
@@ -178,6 +206,12 @@ int main(int argc, char **argv) {
         /* pid 1 of the new namespace; /proc must be mounted from inside it to show it. */
         if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
             die("mount /proc");
+        }
+        for (int i = 0; i < nmasked; i++) {
+            protect(masked[i], 1);
+        }
+        for (int i = 0; i < nreadonly; i++) {
+            protect(readonly[i], 0);
         }
         char go;
         if (read(GO_FD, &go, 1) != 1) {

@@ -93,6 +93,9 @@ public final class NamespaceRuntime implements Runtime {
             if (spec.tty()) {
                 argv.addAll(List.of("-t", "/dev/pts/" + pty[1]));
             }
+            // /proc is mounted by pid 1, so it protects these paths itself, before dropping CAP_SYS_ADMIN.
+            RootFilesystem.READ_ONLY_PATHS.forEach(p -> argv.addAll(List.of("-R", p)));
+            RootFilesystem.MASKED_PATHS.forEach(p -> argv.addAll(List.of("-M", p)));
             argv.add("--");
             argv.add(program);
             argv.addAll(spec.command());

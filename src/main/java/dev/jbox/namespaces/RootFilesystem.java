@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The container's file system tree, made inside its own mount namespace: the root file system
@@ -27,6 +28,13 @@ final class RootFilesystem {
     /** Where the container finds jbox-init: a read-only bind mount, so the container cannot rewrite
      * the host's copy (the runc CVE-2019-5736 class of attack). */
     static final String INIT_PATH = "/dev/.jbox-init";
+
+    /** Docker's defaults: kernel knobs and information a container must not change or read. */
+    static final List<String> READ_ONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+            "/proc/sysrq-trigger");
+    static final List<String> MASKED_PATHS = List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
+            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+            "/sys/firmware", "/sys/devices/virtual/powercap");
 
     private RootFilesystem() {
     }

@@ -42,7 +42,7 @@ public final class ShimmedContainer implements Container {
             if (System.nanoTime() > deadline) {
                 throw new JboxException("the container's init did not report within 10 s; see " + statusFile);
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000); // the shim reports within a millisecond
         }
     }
     // end::await-pid[]

@@ -3,9 +3,13 @@ package dev.jbox.runtime;
 import java.util.List;
 
 /**
- * Which capabilities a container keeps: Docker's default set. Root in a container can still
- * chown, kill its own processes, bind low ports and chroot, but cannot mount, load modules,
- * set the clock or change the host name of a namespace it does not own.
+ * Which capabilities a container keeps: Docker's default set, less CAP_MKNOD. Root in a container
+ * can still chown, kill its own processes, bind low ports and chroot, but cannot mount, load
+ * modules, set the clock or change the host name of a namespace it does not own.
+ *
+ * <p>Docker keeps CAP_MKNOD because its device cgroup forbids opening the nodes a container makes;
+ * jbox has no cgroups before chapter 3, and a container able to create /dev/vda could read the
+ * host's disk. So CAP_MKNOD stays dropped until the device controller exists.
  */
 public final class Capabilities {
     /** Docker's default list (moby's oci/caps/defaults.go), by name and bit number from linux/capability.h. */
@@ -17,6 +21,8 @@ public final class Capabilities {
             SETFCAP = 31;
     public static final long DOCKER_DEFAULT = bits(CHOWN, DAC_OVERRIDE, FSETID, FOWNER, MKNOD, NET_RAW, SETGID,
             SETUID, SETFCAP, SETPCAP, NET_BIND_SERVICE, SYS_CHROOT, KILL, AUDIT_WRITE);
+    /** What a chapter-2 container keeps: Docker's set without CAP_MKNOD (see above). */
+    public static final long CONTAINER_DEFAULT = DOCKER_DEFAULT & ~(1L << MKNOD);
     /** Every capability: what a process of root on the host has. */
     public static final long ALL = -1L;
 

@@ -65,7 +65,7 @@ public record ContainerSpec(Path rootfs, List<String> command, List<String> env,
         private boolean init;
         private boolean tty;
         private Path stateDir;
-        private long capabilities = Capabilities.DOCKER_DEFAULT;
+        private long capabilities = Capabilities.CONTAINER_DEFAULT;
 
         private Builder(Path rootfs, List<String> command) {
             this.rootfs = rootfs;

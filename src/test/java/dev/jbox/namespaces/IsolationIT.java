@@ -78,13 +78,20 @@ class IsolationIT {
     void rootInTheContainerCannotMountLoadModulesOrSetTheClock() {
         String out = inside("mount -t tmpfs none /tmp 2>&1; echo 'x' > /tmp/m.ko; insmod /tmp/m.ko 2>&1 && echo loaded;"
                 + " date -s 2000-01-01 2>&1 | grep -o \"can't set date.*\";"
-                + " grep -E 'CapEff|CapBnd|NoNewPrivs' /proc/self/status; true");
+                + " grep -E 'CapInh|CapEff|CapBnd|NoNewPrivs' /proc/self/status;"
+                + " { echo 1 > /proc/sys/kernel/printk_ratelimit; } 2>&1; true");
         assertThat(out).contains("mount: permission denied").contains("can't set date: Operation not permitted").doesNotContain("loaded");
-        // Docker's default set: no CAP_SYS_ADMIN (21), CAP_SYS_MODULE (16) or CAP_SYS_TIME (25), not even in the
-        // bounding set, so no later exec can get them back. (This machine's kernel has no module support at
-        // all, so insmod fails here with ENOSYS before the capability check; the bits are what protect a lab VM.)
-        assertThat(out).contains("CapEff:\t00000000a80425fb").contains("CapBnd:\t00000000a80425fb").contains("NoNewPrivs:\t1");
-        assertThat(0xa80425fbL & (1L << 21 | 1L << 16 | 1L << 25)).isZero();
+        // Docker's default set less CAP_MKNOD (no device cgroup yet): no CAP_SYS_ADMIN (21), CAP_SYS_MODULE (16)
+        // or CAP_SYS_TIME (25), not even in the bounding set, so no later exec can get them back. (This machine's
+        // kernel has no module support at all, so insmod fails here with ENOSYS before the capability check;
+        // the bits are what protect a lab VM.)
+        assertThat(out).contains("CapInh:\t0000000000000000").contains("CapEff:\t00000000a00425fb")
+                .contains("CapBnd:\t00000000a00425fb").contains("NoNewPrivs:\t1");
+        assertThat(0xa00425fbL & (1L << 21 | 1L << 16 | 1L << 25 | 1L << 27)).isZero();
+        // Kernel settings are the host's: /proc/sys is read-only, as in Docker.
+        assertThat(out).contains("/proc/sys/kernel/printk_ratelimit: Read-only file system");
+        // With --init, pid 1 is jbox-init, and it keeps no capability at all.
+        assertThat(inside("grep CapEff /proc/1/status", "--init")).isEqualTo("CapEff:\t0000000000000000\n");
     }
 
     @Test
