@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jbox.lifecycle.ContainerRecord;
 import dev.jbox.lifecycle.ContainerState;
 import dev.jbox.lifecycle.ContainerStore;
+import dev.jbox.network.PortMapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,10 +57,47 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
         config.put("AutoRemove", c.autoRemove());
         config.put("Chapter", c.chapter());
         m.put("Config", config);
+        Map<String, Object> hostConfig = new LinkedHashMap<>();
+        hostConfig.put("NetworkMode", c.networkName());
+        hostConfig.put("PortBindings", ports(c.ports()));
+        m.put("HostConfig", hostConfig);
+        m.put("NetworkSettings", networkSettings(c));
         m.put("Namespaces", s.running() ? namespaces(c.pid()) : Map.of());
         m.put("Mounts", s.running() ? mounts(c.pid()) : List.of());
         m.put("LogPath", c.detached() ? store.logOf(c).toString() : null);
         return m;
+    }
+
+    /**
+     * Docker's shape: {@code Networks} by name with the container's address on it (empty strings
+     * once it is unplugged), and {@code Ports}, the published ports while it is plugged in.
+     */
+    private static Map<String, Object> networkSettings(ContainerRecord c) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        Map<String, Object> networks = new LinkedHashMap<>();
+        ContainerRecord.NetworkEndpoint e = c.endpoint();
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("IPAddress", e == null ? "" : e.ipAddress());
+        n.put("IPPrefixLen", e == null ? 0 : e.prefixLength());
+        n.put("Gateway", e == null ? "" : e.gateway());
+        n.put("HostVeth", e == null ? "" : e.hostVeth());
+        networks.put(c.networkName(), n);
+        settings.put("Networks", networks);
+        settings.put("Ports", c.endpoint() == null ? Map.of() : ports(c.ports()));
+        return settings;
+    }
+
+    /** "127.0.0.1:8080:80/tcp" becomes {"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}]}, as Docker shows it. */
+    private static Map<String, List<Map<String, String>>> ports(List<String> specs) {
+        Map<String, List<Map<String, String>>> ports = new LinkedHashMap<>();
+        for (String spec : specs) {
+            PortMapping p = PortMapping.parse(spec);
+            Map<String, String> binding = new LinkedHashMap<>();
+            binding.put("HostIp", p.hostAddress() == null ? "0.0.0.0" : p.hostAddress().getHostAddress());
+            binding.put("HostPort", Integer.toString(p.hostPort()));
+            ports.computeIfAbsent(p.containerPort() + "/" + p.protocol(), k -> new ArrayList<>()).add(binding);
+        }
+        return ports;
     }
 
     /** Each namespace as the kernel names it, e.g. "pid:[4026532301]": equal names mean the same namespace. */

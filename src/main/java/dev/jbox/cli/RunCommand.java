@@ -9,12 +9,16 @@ import dev.jbox.kernel.WaitStatus;
 import dev.jbox.lifecycle.ContainerRecord;
 import dev.jbox.lifecycle.ContainerStore;
 import dev.jbox.namespaces.ShimmedContainer;
+import dev.jbox.network.NetworkCatalog;
+import dev.jbox.network.PortMapping;
 import dev.jbox.runtime.Container;
 import dev.jbox.runtime.ContainerSpec;
 import dev.jbox.runtime.Namespace;
 import dev.jbox.runtime.Rootfs;
 import dev.jbox.runtime.Runtime;
 import dev.jbox.runtime.Runtimes;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -69,6 +73,15 @@ final class RunCommand implements Callable<Integer> {
             description = "Which namespaces to create besides the mount namespace: pid,uts,ipc,net,cgroup (default: all).")
     List<String> namespaces;
 
+    @Option(names = "--network", paramLabel = "NETWORK",
+            description = "bridge (the default: an address on jbox0, NAT to the outside), host (the host's own network),"
+                    + " none (loopback only), or a network made with 'jbox network create'.")
+    String network;
+
+    @Option(names = {"-p", "--publish"}, paramLabel = "[IP:]HOSTPORT:PORT[/udp]",
+            description = "Publish the container's PORT on the host's HOSTPORT (on IP only, if given). Repeatable.")
+    List<String> publish = new ArrayList<>();
+
     @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable (KEY alone copies it from here).")
     List<String> env = new ArrayList<>();
 
@@ -86,9 +99,10 @@ final class RunCommand implements Callable<Integer> {
         if (interactive && tty && !Kernel.isatty(0)) {
             throw new JboxException("the input device is not a TTY; drop -t, or run jbox from a terminal");
         }
-        if (chapterNumber < 2 && (detach || autoRemove || name != null || hostname != null || init || namespaces != null)) {
-            throw new JboxException("-d, --rm, --name, --hostname, --init and --namespaces need namespaces and"
-                    + " container state: use --chapter 2 or later");
+        if (chapterNumber < 2 && (detach || autoRemove || name != null || hostname != null || init || namespaces != null
+                || network != null || !publish.isEmpty())) {
+            throw new JboxException("-d, --rm, --name, --hostname, --init, --namespaces, --network and -p need namespaces"
+                    + " and container state: use --chapter 2 or later");
         }
         if (detach && tty) {
             throw new JboxException("-d with -t is not supported: jbox has no daemon to hold a detached container's"
@@ -123,9 +137,16 @@ final class RunCommand implements Callable<Integer> {
         ContainerStore containers = new ContainerStore(main.store());
         containers.collectGarbage();
         Set<Namespace> chosen = chosenNamespaces();
+        String networkName = networkName(chosen);
+        if (networkName.equals(NetworkCatalog.HOST)) {
+            chosen.remove(Namespace.NET);
+        }
+        List<String> ports = portSpecs(networkName);
+        // With the host's network comes the host's name, as in Docker (unless --hostname says otherwise).
+        String host = hostname == null && networkName.equals(NetworkCatalog.HOST) ? hostHostname() : hostname;
         ContainerRecord record = containers.create(name, () -> new ContainerRecord(null, null, t.image(), t.command(),
-                null, hostname, autoRemove, init, tty, detach, chapterNumber, t.env(), t.workdir(),
-                chosen.stream().map(Namespace::procName).toList(), 0, -1, 0, -1));
+                null, host, autoRemove, init, tty, detach, chapterNumber, t.env(), t.workdir(),
+                chosen.stream().map(Namespace::procName).toList(), 0, -1, 0, -1, networkName, ports, null));
         int in = -1, out = -1;
         Container container;
         try {
@@ -135,7 +156,8 @@ final class RunCommand implements Callable<Integer> {
             ContainerSpec.Stdio stdio = detach ? new ContainerSpec.Stdio(in, out, out) : new ContainerSpec.Stdio(in, 1, 2);
             ContainerSpec spec = ContainerSpec.builder(t.rootfs(), t.command()).env(withHostname(t.env(), record.hostname()))
                     .workdir(t.workdir()).stdio(stdio).hostname(record.hostname()).namespaces(chosen).init(init)
-                    .tty(tty).stateDir(containers.dirOf(record)).build();
+                    .tty(tty).stateDir(containers.dirOf(record)).files(containers.networking().prepareFiles(record))
+                    .build();
             container = runtime.create(spec);
         } catch (RuntimeException | Error e) {
             containers.remove(record);
@@ -147,9 +169,25 @@ final class RunCommand implements Callable<Integer> {
             Kernel.closeQuietly(out);
         }
         ShimmedContainer shimmed = (ShimmedContainer) container;
-        record = record.withProcesses(shimmed.shimPid(), shimmed.pid());
-        containers.save(record);
+        // tag::attach[]
+        // The container exists, held before its command: plug it in now, so the command finds eth0
+        // ready. Done here, on the CLI's thread, never on a container thread (DESIGN.md section 4).
+        try {
+            record = record.withProcesses(shimmed.shimPid(), shimmed.pid());
+            containers.save(record);
+            record = containers.networking().connect(record, shimmed.pid());
+            containers.save(record);
+        } catch (RuntimeException e) {
+            container.abort();
+            try {
+                containers.remove(record);
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
         container.start();
+        // end::attach[]
         if (detach) {
             System.out.println(record.id());
             return 0;
@@ -164,8 +202,59 @@ final class RunCommand implements Callable<Integer> {
         }
         if (autoRemove) {
             containers.remove(record);
+        } else if (record.endpoint() != null) {
+            containers.save(containers.networking().disconnect(record));
         }
         return status.shellExitCode();
+    }
+
+    /**
+     * The network to plug into, checked before anything is made. Leaving the NET namespace out
+     * with --namespaces means the host's network, so that is the default then.
+     */
+    private String networkName(Set<Namespace> chosen) {
+        boolean ownNetns = chosen.contains(Namespace.NET);
+        String n = network != null ? network : ownNetns ? NetworkCatalog.BRIDGE : NetworkCatalog.HOST;
+        if (n.equals(NetworkCatalog.HOST)) {
+            return n;
+        }
+        if (!ownNetns) {
+            throw new JboxException("--network " + n + " needs a network namespace; add net to --namespaces, or use --network host");
+        }
+        if (!n.equals(NetworkCatalog.NONE)) {
+            try (NetworkCatalog catalog = NetworkCatalog.open(main.store())) {
+                catalog.get(n);
+            }
+        }
+        return n;
+    }
+
+    /** The -p options, checked and written the one way ("127.0.0.1:8080:80/tcp"). */
+    private List<String> portSpecs(String networkName) {
+        if (publish.isEmpty()) {
+            return List.of();
+        }
+        if (networkName.equals(NetworkCatalog.HOST) || networkName.equals(NetworkCatalog.NONE)) {
+            throw new JboxException("-p needs a network with NAT: with --network " + networkName
+                    + " there is nothing to publish (drop -p, or use --network bridge)");
+        }
+        List<String> specs = new ArrayList<>();
+        for (String p : publish) {
+            try {
+                specs.add(PortMapping.parse(p).toString());
+            } catch (IllegalArgumentException e) {
+                throw new JboxException("invalid -p " + p + ": " + e.getMessage());
+            }
+        }
+        return specs;
+    }
+
+    private static String hostHostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            throw new JboxException("cannot read the host's name from /proc/sys/kernel/hostname: " + e.getMessage());
+        }
     }
 
     private Set<Namespace> chosenNamespaces() {

@@ -69,6 +69,10 @@ final class BusyboxImage {
         Files.writeString(rootfs.resolve("etc/passwd"),
                 "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n");
         Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\nnogroup:x:65534:\n");
+        // Empty, as in Docker's images: each container gets its own, bind-mounted over these.
+        for (String f : List.of("etc/hosts", "etc/hostname", "etc/resolv.conf")) {
+            Files.createFile(rootfs.resolve(f));
+        }
     }
 
     /** {@code busybox --list-full} names every applet with its directory, e.g. "bin/sh" and "usr/bin/env". */

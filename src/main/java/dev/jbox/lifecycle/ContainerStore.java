@@ -25,9 +25,16 @@ import java.util.stream.Stream;
 public final class ContainerStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final Path dir;
+    private final ContainerNetworking networking;
 
     public ContainerStore(Store store) {
         this.dir = store.containers();
+        this.networking = new ContainerNetworking(this, store);
+    }
+
+    /** Plugs this store's containers into their networks and unplugs them. */
+    public ContainerNetworking networking() {
+        return networking;
     }
 
     public Path dirOf(ContainerRecord c) {
@@ -61,7 +68,7 @@ public final class ContainerStore {
             ContainerRecord t = template.get();
             ContainerRecord c = new ContainerRecord(Names.newId(), name, t.image(), t.command(), Instant.now().toString(),
                     t.hostname() != null ? t.hostname() : name, t.autoRemove(), t.init(), t.tty(), t.detached(),
-                    t.chapter(), t.env(), t.workdir(), t.namespaces(), 0, -1, 0, -1);
+                    t.chapter(), t.env(), t.workdir(), t.namespaces(), 0, -1, 0, -1, t.network(), t.ports(), null);
             try {
                 Files.createDirectories(dirOf(c));
             } catch (IOException e) {
@@ -158,7 +165,9 @@ public final class ContainerStore {
         return Instant.parse(c.created()).isAfter(Instant.now().minusSeconds(30));
     }
 
+    /** Unplugs the container from its network (if it is on one), then deletes its directory. */
     public void remove(ContainerRecord c) {
+        networking.disconnect(c);
         Path d = dirOf(c);
         try (Stream<Path> walk = Files.walk(d)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
@@ -171,14 +180,21 @@ public final class ContainerStore {
         }
     }
 
-    /** Removes the ended containers that were run with --rm: there is no daemon to do it when they end. */
+    /**
+     * Removes the ended containers that were run with --rm, and unplugs the other ended ones from
+     * their networks (their addresses and host ports become free, as when Docker stops a
+     * container): there is no daemon to do it when they end.
+     */
     public void collectGarbage() {
         for (ContainerRecord c : list()) {
+            ContainerState.Status s = state(c).status();
+            if (s != ContainerState.Status.EXITED && s != ContainerState.Status.DEAD) {
+                continue;
+            }
             if (c.autoRemove()) {
-                ContainerState.Status s = state(c).status();
-                if (s == ContainerState.Status.EXITED || s == ContainerState.Status.DEAD) {
-                    remove(c);
-                }
+                remove(c);
+            } else if (c.endpoint() != null) {
+                save(networking.disconnect(c));
             }
         }
     }

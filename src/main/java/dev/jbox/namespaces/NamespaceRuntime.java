@@ -76,6 +76,7 @@ public final class NamespaceRuntime implements Runtime {
             Loopback.up();
         }
         RootFilesystem.prepare(spec.rootfs(), initBinary);
+        RootFilesystem.bindFiles(spec.rootfs(), spec.files());
         RootFilesystem.pivot(spec.rootfs());
         enterWorkdir(spec.workdir());
         String program = Launcher.resolve(spec.command().get(0), spec.path());

@@ -13,6 +13,7 @@ import static dev.jbox.kernel.Kernel.MS_STRICTATIME;
 
 import dev.jbox.JboxException;
 import dev.jbox.kernel.Kernel;
+import dev.jbox.runtime.ContainerSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -79,6 +80,28 @@ final class RootFilesystem {
         Kernel.mount(null, dev + INIT_PATH.substring(4), null, MS_BIND | MS_REMOUNT | MS_RDONLY, null);
     }
     // end::dev[]
+
+    // tag::files[]
+    /**
+     * Bind-mounts each file over its place in the root file system, in this mount namespace only:
+     * the container sees the engine's file, the image keeps its own. A bind mount needs a target,
+     * so a missing one is created, empty (in the image: once).
+     */
+    static void bindFiles(Path rootfs, List<ContainerSpec.FileMount> files) {
+        for (ContainerSpec.FileMount f : files) {
+            Path target = rootfs.resolve(f.target().substring(1));
+            mkdirs(rootfs, rootfs.relativize(target.getParent()).toString());
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                touch(target);
+            } else if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                // A symbolic link would be followed on the host's side of the pivot: never mount through one.
+                throw new JboxException(f.target() + " in the root file system " + rootfs + " is not a regular file"
+                        + " (a symbolic link?); replace it with a file so jbox can mount the container's own over it");
+            }
+            Kernel.mount(f.source().toString(), target.toString(), null, MS_BIND, null);
+        }
+    }
+    // end::files[]
 
     // tag::pivot[]
     /** Makes {@code rootfs} the root of this mount namespace and detaches the old root entirely. */

@@ -14,17 +14,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Address translation for one network, in iptables chains of jbox's own so that jbox never
- * edits a rule it did not write, and cleaning up is deleting its chains and the one jump to
- * each (with chain prefix {@code JBOX}):
+ * Address translation and filtering for the networks of one engine, in iptables chains of jbox's
+ * own so that jbox never edits a rule it did not write. All networks share one family of chains
+ * (with chain prefix {@code JBOX}), as Docker's networks share its DOCKER chains; each network
+ * adds its own rules to them and takes them away when it is removed:
  * <ul>
  *   <li>nat {@code JBOX}: one DNAT rule per published port, tagged {@code jbox:CONTAINER};</li>
- *   <li>nat {@code JBOX-POSTROUTING}: masquerade for containers' traffic leaving the host and
- *       for connections to a published port from the host's own 127.0.0.1;</li>
+ *   <li>nat {@code JBOX-POSTROUTING}: masquerade for containers' traffic leaving their bridge,
+ *       for connections to a published port from the host's own 127.0.0.1, and for a container
+ *       reaching a published port of its own network through a host address (hairpin);</li>
  *   <li>filter {@code JBOX-FORWARD}: lets containers' traffic through a FORWARD policy of DROP
- *       (which Docker sets);</li>
+ *       (which Docker sets), after sending traffic between two networks to
+ *       {@code JBOX-ISOLATION}, which drops it (Docker's DOCKER-ISOLATION);</li>
  *   <li>raw {@code JBOX-PREROUTING}: the guard that makes route_localnet safe (see below).</li>
  * </ul>
+ * Cleaning up is deleting a network's rules, and with the last network the chains and the one
+ * jump to each.
  *
  * <p>Publishing on 127.0.0.1: a connection the host makes to 127.0.0.1:8080 is DNATed in the
  * nat OUTPUT hook to 10.77.0.2:80 and leaves through the bridge with source 127.0.0.1. The
@@ -37,10 +42,10 @@ import java.util.regex.Pattern;
  * on the bridge - a container - could reach services the host binds to 127.0.0.1 by sending
  * packets to 127.0.0.1 through the bridge; the raw-table rule drops exactly those.
  *
- * <p>{@code net.ipv4.ip_forward} is needed only for traffic that crosses the host: containers
- * reaching other networks, and published ports reached from other machines. Host-to-container
- * traffic and 127.0.0.1 publishing work without it. jbox turns it on only when it is off, and
- * records that in {@code DIR/ip_forward.before} so that {@link #remove} can put it back.
+ * <p>{@code net.ipv4.ip_forward} is needed for traffic that crosses the host: containers
+ * reaching other networks, published ports reached from other machines or from containers.
+ * jbox turns it on only when it is off, and records that in {@code DIR/ip_forward.before} so
+ * that removing the last network puts it back.
  */
 public final class Nat {
     static final String IP_FORWARD = "net.ipv4.ip_forward";
@@ -53,7 +58,10 @@ public final class Nat {
     private final Iptables iptables;
     private final Path forwardingRecord;
 
-    /** {@code host}: the namespace the bridge lives in; {@code stateDirectory}: where to note a changed ip_forward. */
+    /**
+     * {@code host}: the namespace the bridge lives in; {@code stateDirectory}: where to note a
+     * changed ip_forward, shared by every network of the same chain family.
+     */
     public Nat(NetworkConfig config, Netns host, Path stateDirectory) {
         this.config = config;
         this.host = host;
@@ -77,6 +85,10 @@ public final class Nat {
         return config.chainPrefix() + "-PREROUTING";
     }
 
+    private String isolationChain() {
+        return config.chainPrefix() + "-ISOLATION";
+    }
+
     /** A rule as iptables-save prints it, so presence is a string comparison; {@code first}: insert at the top. */
     private record Rule(String table, String chain, String spec, boolean first) {
         String saved() {
@@ -89,14 +101,13 @@ public final class Nat {
     }
 
     private Map<String, List<String>> chains() {
-        return Map.of("nat", List.of(dnatChain(), postroutingChain()), "filter", List.of(forwardChain()),
+        return Map.of("nat", List.of(dnatChain(), postroutingChain()), "filter", List.of(forwardChain(), isolationChain()),
                 "raw", List.of(rawChain()));
     }
 
     // tag::nat-rules[]
-    private List<Rule> baseRules() {
-        String bridge = config.bridge();
-        String subnet = config.subnet().toString();
+    /** The jumps from the kernel's chains into jbox's: one each, shared by every network. */
+    private List<Rule> familyRules() {
         return List.of(
                 // Packets for any of the host's own addresses (from outside, or made on the host itself,
                 // 127.0.0.1 included) go through the published ports first. Jumps sit at the top of the
@@ -104,20 +115,38 @@ public final class Nat {
                 new Rule("nat", "PREROUTING", "-m addrtype --dst-type LOCAL -j " + dnatChain(), true),
                 new Rule("nat", "OUTPUT", "-m addrtype --dst-type LOCAL -j " + dnatChain(), true),
                 new Rule("nat", "POSTROUTING", "-j " + postroutingChain(), true),
-                // Containers' packets leaving the host through any other interface take the host's
-                // address on it, so answers find their way back (and conntrack undoes it for them).
+                new Rule("filter", "FORWARD", "-j " + forwardChain(), true),
+                new Rule("raw", "PREROUTING", "-j " + rawChain(), true));
+    }
+
+    /** This network's rules in the shared chains, in the order they must appear. */
+    private List<Rule> networkRules() {
+        String bridge = config.bridge();
+        String subnet = config.subnet().toString();
+        return List.of(
+                // Containers' packets leaving through any other interface take the host's address on
+                // it, so answers find their way back (and conntrack undoes it for them).
                 new Rule("nat", postroutingChain(), "-s " + subnet + " ! -o " + bridge + " -j MASQUERADE", false),
                 // A connection from the host's 127.0.0.1 to a published port leaves through the bridge
                 // with the bridge's address instead, or the container would answer its own loopback.
                 new Rule("nat", postroutingChain(), "-s 127.0.0.0/8 -o " + bridge + " -j MASQUERADE", false),
-                new Rule("filter", "FORWARD", "-j " + forwardChain(), true),
+                // A container that reaches a published port of its own network through a host address
+                // (hairpin): the server must answer through the host, which undoes the DNAT, not
+                // straight across the bridge to a client that never spoke to it.
+                new Rule("nat", postroutingChain(), "-s " + subnet + " -o " + bridge
+                        + " -m conntrack --ctstate DNAT -j MASQUERADE", false),
+                // Traffic from this network to another jbox network goes to the isolation chain, which
+                // drops it - unless it is for a published port (DNAT): those are the host's services.
+                new Rule("filter", forwardChain(), "-i " + bridge + " ! -o " + bridge
+                        + " -m conntrack ! --ctstate DNAT -j " + isolationChain(), false),
                 // From containers: to each other (bridged traffic passes FORWARD when br_netfilter is on)
                 // and out of the host.
                 new Rule("filter", forwardChain(), "-i " + bridge + " -j ACCEPT", false),
                 // To containers: answers to their connections, and connections to published ports.
                 new Rule("filter", forwardChain(), "-o " + bridge + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", false),
                 new Rule("filter", forwardChain(), "-o " + bridge + " -m conntrack --ctstate DNAT -j ACCEPT", false),
-                new Rule("raw", "PREROUTING", "-j " + rawChain(), true),
+                // Whatever another jbox network sends towards this bridge stops here.
+                new Rule("filter", isolationChain(), "-o " + bridge + " -j DROP", false),
                 // route_localnet's guard: nothing arriving from the bridge may be addressed to the host's loopback.
                 new Rule("raw", rawChain(), "-d 127.0.0.0/8 -i " + bridge + " -j DROP", false));
     }
@@ -151,22 +180,46 @@ public final class Nat {
         setSysctls();
     }
 
+    /**
+     * What makes the family and this network complete: missing chains and jumps are added; if any
+     * of the network's rules is missing, all of them are written again in order (appending only
+     * the missing one could put an ACCEPT before the isolation jump).
+     */
     private Map<String, List<String>> missingBase(Map<String, List<String>> saved) {
         Map<String, List<String>> script = new LinkedHashMap<>();
         chains().forEach((table, names) -> {
             for (String chain : names) {
-                if (saved.getOrDefault(table, List.of()).stream().noneMatch(l -> l.startsWith(":" + chain + " "))) {
+                if (!hasChain(saved, table, chain)) {
                     // Declares a new chain. (For a chain that exists, --noflush would empty it: never here.)
                     script.computeIfAbsent(table, t -> new ArrayList<>()).add(":" + chain + " - [0:0]");
                 }
             }
         });
-        for (Rule rule : baseRules()) {
-            if (!saved.getOrDefault(rule.table(), List.of()).contains(rule.saved())) {
+        for (Rule rule : familyRules()) {
+            if (!has(saved, rule)) {
+                script.computeIfAbsent(rule.table(), t -> new ArrayList<>()).add(rule.command());
+            }
+        }
+        List<Rule> mine = networkRules();
+        if (!mine.stream().allMatch(r -> has(saved, r))) {
+            for (Rule rule : mine) {
+                if (has(saved, rule)) {
+                    script.computeIfAbsent(rule.table(), t -> new ArrayList<>()).add("-D " + rule.chain() + " " + rule.spec());
+                }
+            }
+            for (Rule rule : mine) {
                 script.computeIfAbsent(rule.table(), t -> new ArrayList<>()).add(rule.command());
             }
         }
         return script;
+    }
+
+    private static boolean has(Map<String, List<String>> saved, Rule rule) {
+        return saved.getOrDefault(rule.table(), List.of()).contains(rule.saved());
+    }
+
+    private static boolean hasChain(Map<String, List<String>> saved, String table, String chain) {
+        return saved.getOrDefault(table, List.of()).stream().anyMatch(l -> l.startsWith(":" + chain + " "));
     }
 
     private void setSysctls() {
@@ -181,11 +234,10 @@ public final class Nat {
         List<String> lines = new ArrayList<>();
         for (PortMapping port : ports) {
             for (Published p : existing) {
-                if (p.port().protocol().equals(port.protocol()) && p.port().hostPort() == port.hostPort()
-                        && (p.port().hostAddress() == null || port.hostAddress() == null
-                        || p.port().hostAddress().equals(port.hostAddress()))) {
+                if (HostPorts.clash(p.port(), port)) {
                     throw new JboxException("host port " + port.hostPort() + "/" + port.protocol()
-                            + " is already published by container " + p.containerId() + "; choose another host port");
+                            + " is already published by container " + p.containerId().substring(0, Math.min(12, p.containerId().length()))
+                            + "; choose another host port");
                 }
             }
             // Connections to this port of the host go to the container's port instead.
@@ -245,24 +297,73 @@ public final class Nat {
         return lines;
     }
 
-    /** Deletes the jumps and the chains, and puts ip_forward back if jbox changed it. */
+    /**
+     * Deletes this network's rules; if no other network has rules left in the chains, deletes
+     * the jumps and the chains too and puts ip_forward back if jbox changed it. Published ports
+     * are the containers': detach them first.
+     */
     public void remove() {
         Map<String, List<String>> saved = savedByTable();
         Map<String, List<String>> script = new LinkedHashMap<>();
-        for (Rule rule : baseRules()) {
-            if (rule.first() && saved.getOrDefault(rule.table(), List.of()).contains(rule.saved())) {
+        List<String> mine = new ArrayList<>();
+        for (Rule rule : networkRules()) {
+            if (has(saved, rule)) {
+                script.computeIfAbsent(rule.table(), t -> new ArrayList<>()).add("-D " + rule.chain() + " " + rule.spec());
+                mine.add(rule.saved());
+            }
+        }
+        boolean othersLeft = chains().entrySet().stream().anyMatch(e -> saved.getOrDefault(e.getKey(), List.of()).stream()
+                .filter(l -> !mine.contains(l))
+                .anyMatch(l -> e.getValue().stream().anyMatch(chain -> l.startsWith("-A " + chain + " "))));
+        if (othersLeft) {
+            apply(script);
+        } else {
+            apply(withFamilyRemoved(saved, script));
+            restoreForwarding();
+        }
+    }
+
+    /**
+     * Deletes the jumps and the chains whatever they hold, and puts ip_forward back if jbox
+     * changed it: what {@code jbox system reset} does once every network is gone. Returns what
+     * it deleted, as lines for the user (empty if there was nothing).
+     */
+    public List<String> removeFamily() {
+        Map<String, List<String>> saved = savedByTable();
+        Map<String, List<String>> script = withFamilyRemoved(saved, new LinkedHashMap<>());
+        List<String> removed = new ArrayList<>();
+        chains().forEach((table, names) -> names.stream().filter(c -> hasChain(saved, table, c))
+                .forEach(c -> removed.add("removed iptables chain " + c + " (" + table + " table)")));
+        apply(script);
+        String before = forwardingBefore();
+        if (before != null) {
+            restoreForwarding();
+            removed.add("put " + IP_FORWARD + " back to " + before);
+        }
+        return removed;
+    }
+
+    private Map<String, List<String>> withFamilyRemoved(Map<String, List<String>> saved,
+                                                        Map<String, List<String>> script) {
+        for (Rule rule : familyRules()) {
+            if (has(saved, rule)) {
                 script.computeIfAbsent(rule.table(), t -> new ArrayList<>()).add("-D " + rule.chain() + " " + rule.spec());
             }
         }
+        // Flush every chain first, then delete them: a chain still referenced by a jump cannot be deleted.
         chains().forEach((table, names) -> {
             for (String chain : names) {
-                if (saved.getOrDefault(table, List.of()).stream().anyMatch(l -> l.startsWith(":" + chain + " "))) {
-                    script.computeIfAbsent(table, t -> new ArrayList<>()).addAll(List.of("-F " + chain, "-X " + chain));
+                if (hasChain(saved, table, chain)) {
+                    script.computeIfAbsent(table, t -> new ArrayList<>()).add("-F " + chain);
+                }
+            }
+            for (String chain : names) {
+                if (hasChain(saved, table, chain)) {
+                    script.computeIfAbsent(table, t -> new ArrayList<>()).add("-X " + chain);
                 }
             }
         });
-        apply(script);
-        restoreForwarding();
+        return script;
     }
 
     /** Whether jbox turned ip_forward on (and will turn it off again in {@link #remove}). */
@@ -284,6 +385,15 @@ public final class Nat {
             throw new UncheckedIOException("cannot write " + forwardingRecord, e);
         }
         Sysctl.write(host, IP_FORWARD, "1");
+    }
+
+    /** The value ip_forward had before jbox turned it on, or null if jbox did not change it. */
+    private String forwardingBefore() {
+        try {
+            return Files.exists(forwardingRecord) ? Files.readString(forwardingRecord).trim() : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + forwardingRecord, e);
+        }
     }
 
     private void restoreForwarding() {

@@ -39,11 +39,25 @@ public record NetworkConfig(String name, String bridge, Ipv4Subnet subnet, Strin
         }
     }
 
-    /** jbox's own network: bridge jbox0, chains JBOX*, subnet 10.77.0.0/16 unless JBOX_SUBNET says otherwise. */
+    /**
+     * jbox's default network, called "bridge" as Docker's: bridge jbox0, chains JBOX*, subnet
+     * 10.77.0.0/16, unless JBOX_NETWORK_PREFIX or JBOX_SUBNET say otherwise.
+     */
     public static NetworkConfig defaults() {
+        return NetworkNames.fromEnvironment().config(NetworkCatalog.BRIDGE, NetworkNames.fromEnvironment().bridge(0),
+                defaultSubnet());
+    }
+
+    /** {@code JBOX_SUBNET}, or 10.77.0.0/16. */
+    public static Ipv4Subnet defaultSubnet() {
         String subnet = System.getenv("JBOX_SUBNET");
-        return new NetworkConfig("jbox", "jbox0",
-                subnet == null || subnet.isBlank() ? DEFAULT_SUBNET : Ipv4Subnet.parse(subnet.trim()),
-                "jbox-", "JBOX", true);
+        if (subnet == null || subnet.isBlank()) {
+            return DEFAULT_SUBNET;
+        }
+        try {
+            return Ipv4Subnet.parse(subnet.trim());
+        } catch (IllegalArgumentException e) {
+            throw new dev.jbox.JboxException("JBOX_SUBNET: " + e.getMessage());
+        }
     }
 }

@@ -7,27 +7,30 @@ import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Plugs containers into a network and unplugs them: the one class the runtime calls.
+ * Plugs containers into one network and unplugs them: what the engine calls at run and rm.
  *
  * <pre>
  *   host namespace                                 container namespace
  *   jbox0 (bridge, 10.77.0.1/16) -- jbox-3fa81c ==veth== eth0 (10.77.0.2/16, default via 10.77.0.1)
- *   iptables: JBOX (published ports), JBOX-POSTROUTING (masquerade), JBOX-FORWARD, JBOX-PREROUTING
+ *   iptables: JBOX (published ports), JBOX-POSTROUTING (masquerade), JBOX-FORWARD, JBOX-ISOLATION,
+ *   JBOX-PREROUTING
  * </pre>
  *
  * Attach before the container's command starts (while its init waits for "go"), so the command
- * finds {@code eth0} ready. State lives under {@code STORE/networks/NAME/}: the address file and
- * its lock, and the ip_forward record; published ports are read back from iptables, tagged with
- * the container id, so {@link #detach} needs nothing but the id, even from another process or
- * after a crash.
+ * finds {@code eth0} ready. State lives under {@code STATE/NAME/} (the address file), beside
+ * {@code STATE/lock} and {@code STATE/ip_forward.before}, which all networks of a store share;
+ * published ports are read back from iptables, tagged with the container id, so
+ * {@link #detach} needs nothing but the id, even from another process or after a crash.
  */
 public final class Networks implements AutoCloseable {
     private final NetworkConfig config;
     private final Netns host;
     private final boolean ownsHost;
     private final Path directory;
+    private final Path lock;
     private final IpAllocator addresses;
     private final Nat nat;
 
@@ -36,13 +39,16 @@ public final class Networks implements AutoCloseable {
         this.host = host;
         this.ownsHost = ownsHost;
         this.directory = stateRoot.resolve(config.name());
+        // One lock for all networks of the store: they share the iptables chains (and so the check
+        // that a host port is published once) and the ip_forward record.
+        this.lock = stateRoot.resolve("lock");
         this.addresses = new IpAllocator(directory, config.subnet());
-        this.nat = config.nat() ? new Nat(config, host, directory) : null;
+        this.nat = config.nat() ? new Nat(config, host, stateRoot) : null;
     }
 
     /** jbox's default network ({@link NetworkConfig#defaults()}) in the engine's own namespace. */
     public static Networks open(Store store) {
-        return new Networks(store.root().resolve("networks"), NetworkConfig.defaults(), Netns.engine(), true);
+        return new Networks(NetworkCatalog.stateRoot(store), NetworkConfig.defaults(), Netns.engine(), true);
     }
 
     /**
@@ -67,9 +73,30 @@ public final class Networks implements AutoCloseable {
     }
 
     /**
+     * Runs {@code action} holding the lock that every change to this store's networks takes:
+     * what must stay consistent with attachments (e.g. the containers' /etc/hosts) is done in it.
+     */
+    public <T> T locked(Supplier<T> action) {
+        try (NetworkLock ignored = NetworkLock.acquire(lock)) {
+            return action.get();
+        }
+    }
+
+    /** Makes sure the bridge, its address and this network's iptables rules exist (cheap if they do). */
+    public void setUp() {
+        try (NetworkLock ignored = NetworkLock.acquire(lock); NetlinkRoute onHost = host.netlink()) {
+            Bridge.ensure(onHost, config);
+            if (nat != null) {
+                nat.ensure();
+            }
+        }
+    }
+
+    /**
      * Gives the container an address, makes sure the bridge (and NAT) exist, creates the veth
      * pair with {@code eth0} inside {@code container}, configures eth0, lo and the default route
-     * there, and publishes {@code ports}. On failure, undoes what it did and rethrows.
+     * there, and publishes {@code ports} (refused if a program of the host already uses one).
+     * On failure, undoes what it did and rethrows.
      */
     // tag::attach[]
     public Attachment attach(String containerId, Netns container, List<PortMapping> ports) {
@@ -79,7 +106,8 @@ public final class Networks implements AutoCloseable {
         String veth = Veth.hostName(config, containerId);
         Inet4Address gateway = config.subnet().gateway();
         int prefix = config.subnet().prefixLength();
-        try (NetworkLock ignored = NetworkLock.acquire(directory.resolve("lock"))) {
+        try (NetworkLock ignored = NetworkLock.acquire(lock)) {
+            HostPorts.checkFree(host, ports);
             Inet4Address address = addresses.allocate(containerId);
             boolean vethMade = false;
             try (NetlinkRoute onHost = host.netlink()) {
@@ -119,7 +147,7 @@ public final class Networks implements AutoCloseable {
      * died with it) and its address. Safe to call twice, or for a container never attached.
      */
     public void detach(String containerId) {
-        try (NetworkLock ignored = NetworkLock.acquire(directory.resolve("lock"))) {
+        try (NetworkLock ignored = NetworkLock.acquire(lock)) {
             if (nat != null) {
                 nat.unpublish(containerId);
             }
@@ -135,7 +163,7 @@ public final class Networks implements AutoCloseable {
      * never been used. Refused while containers are attached.
      */
     public void remove() {
-        try (NetworkLock ignored = NetworkLock.acquire(directory.resolve("lock"))) {
+        try (NetworkLock ignored = NetworkLock.acquire(lock)) {
             int attached = addresses.allocations().size();
             if (attached > 0) {
                 throw new JboxException("network " + config.name() + " still has " + attached

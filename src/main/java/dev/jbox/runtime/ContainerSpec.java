@@ -22,13 +22,16 @@ import java.util.Set;
  * @param tty            whether the container gets a pseudo-terminal of its own (chapter 2's -t)
  * @param stateDir       where the runtime may keep files about this container (its status)
  * @param capabilities   the capabilities the container keeps, as a bit mask
+ * @param files          files of the engine bind-mounted over paths inside the container
+ *                       (its /etc/hosts, /etc/hostname, /etc/resolv.conf)
  */
 public record ContainerSpec(Path rootfs, List<String> command, List<String> env, String workdir, Stdio stdio,
                             boolean sharesTerminal, String hostname, Set<Namespace> namespaces, boolean init,
-                            boolean tty, Path stateDir, long capabilities) {
+                            boolean tty, Path stateDir, long capabilities, List<FileMount> files) {
     public ContainerSpec {
         command = List.copyOf(command);
         env = List.copyOf(env);
+        files = List.copyOf(files);
         namespaces = namespaces.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(namespaces));
         if (command.isEmpty()) {
             throw new IllegalArgumentException("a container needs a command");
@@ -40,6 +43,15 @@ public record ContainerSpec(Path rootfs, List<String> command, List<String> env,
 
     public static Builder builder(Path rootfs, List<String> command) {
         return new Builder(rootfs, command);
+    }
+
+    /** A file of the engine ({@code source}) that the container sees at {@code target}, an absolute path. */
+    public record FileMount(Path source, String target) {
+        public FileMount {
+            if (!target.startsWith("/") || target.contains("..")) {
+                throw new IllegalArgumentException("a mount target must be an absolute path without '..': " + target);
+            }
+        }
     }
 
     /** The descriptors of the engine that become 0, 1 and 2 in the container. */
@@ -66,6 +78,7 @@ public record ContainerSpec(Path rootfs, List<String> command, List<String> env,
         private boolean tty;
         private Path stateDir;
         private long capabilities = Capabilities.CONTAINER_DEFAULT;
+        private List<FileMount> files = List.of();
 
         private Builder(Path rootfs, List<String> command) {
             this.rootfs = rootfs;
@@ -82,10 +95,11 @@ public record ContainerSpec(Path rootfs, List<String> command, List<String> env,
         public Builder tty(boolean v) { tty = v; return this; }
         public Builder stateDir(Path v) { stateDir = v; return this; }
         public Builder capabilities(long v) { capabilities = v; return this; }
+        public Builder files(List<FileMount> v) { files = v; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(rootfs, command, env, workdir, stdio, sharesTerminal, hostname, namespaces,
-                    init, tty, stateDir, capabilities);
+                    init, tty, stateDir, capabilities, files);
         }
     }
 }

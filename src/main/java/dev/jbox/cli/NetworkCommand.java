@@ -1,0 +1,44 @@
+package dev.jbox.cli;
+
+import dev.jbox.JboxException;
+import dev.jbox.lifecycle.ContainerRecord;
+import dev.jbox.lifecycle.ContainerStore;
+import dev.jbox.network.NetworkCatalog;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "network", description = "Manage networks: create, ls, inspect, rm.",
+        subcommands = {NetworkCreateCommand.class, NetworkLsCommand.class, NetworkInspectCommand.class,
+                NetworkRmCommand.class})
+final class NetworkCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Override
+    public Integer call() {
+        throw new JboxException("'jbox network' needs a command: create, ls, inspect or rm (see 'jbox network --help')");
+    }
+
+    NetworkCatalog catalog() {
+        Main.requireRoot();
+        return NetworkCatalog.open(main.store());
+    }
+
+    /** The store's containers, with the ended ones unplugged first, so what is listed as attached is running. */
+    ContainerStore containers() {
+        Main.requireRoot();
+        ContainerStore store = new ContainerStore(main.store());
+        store.collectGarbage();
+        return store;
+    }
+
+    /** Every container of the store by id. */
+    static Map<String, ContainerRecord> byId(ContainerStore store) {
+        Map<String, ContainerRecord> all = new LinkedHashMap<>();
+        store.list().forEach(c -> all.put(c.id(), c));
+        return all;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.jbox.lifecycle;
+
+import static dev.jbox.network.EtcFiles.HOSTNAME;
+import static dev.jbox.network.EtcFiles.HOSTS;
+import static dev.jbox.network.EtcFiles.RESOLV_CONF;
+
+import dev.jbox.Store;
+import dev.jbox.lifecycle.ContainerRecord.NetworkEndpoint;
+import dev.jbox.network.Attachment;
+import dev.jbox.network.EtcFiles;
+import dev.jbox.network.NetworkCatalog;
+import dev.jbox.network.NetworkConfig;
+import dev.jbox.network.Netns;
+import dev.jbox.network.Networks;
+import dev.jbox.network.PortMapping;
+import dev.jbox.runtime.ContainerSpec.FileMount;
+import java.net.Inet4Address;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Plugs a container into the network its record names, and unplugs it: where the lifecycle
+ * meets {@link dev.jbox.network}. With no daemon, the work happens in whichever jbox command
+ * is there: {@code run} plugs in (after the container is created, before it starts), and
+ * {@code rm}, or the next command after the container ended, unplugs.
+ *
+ * <p>Names on a user network resolve through {@code /etc/hosts}: every member's file lists the
+ * others, and is rewritten in place whenever a container joins or leaves (under the network
+ * lock). Docker answers names from a DNS server inside its daemon; jbox has no process that
+ * outlives a command to do that, and the files cost one small write per member per change.
+ */
+public final class ContainerNetworking {
+    private final ContainerStore containers;
+    private final Store store;
+
+    ContainerNetworking(ContainerStore containers, Store store) {
+        this.containers = containers;
+        this.store = store;
+    }
+
+    /** Whether the container has an interface on a bridge (bridge or a user network), not host's or none. */
+    public static boolean plugsIn(ContainerRecord c) {
+        return !c.networkName().equals(NetworkCatalog.HOST) && !c.networkName().equals(NetworkCatalog.NONE);
+    }
+
+    /**
+     * Writes the container's /etc/hosts (without its address yet), /etc/hostname and
+     * /etc/resolv.conf into its directory, and says where the runtime must mount them.
+     */
+    // tag::prepare-files[]
+    public List<FileMount> prepareFiles(ContainerRecord c) {
+        Path dir = containers.dirOf(c);
+        Map<String, String> content = new LinkedHashMap<>();
+        if (c.networkName().equals(NetworkCatalog.HOST)) {
+            // The host's network, so the host's names and its resolver, loopback ones included.
+            content.put(HOSTS, EtcFiles.hostFile(HOSTS));
+            content.put(RESOLV_CONF, EtcFiles.hostFile(RESOLV_CONF));
+        } else {
+            content.put(HOSTS, EtcFiles.hosts(null, c.networkName(), List.of()));
+            content.put(RESOLV_CONF, EtcFiles.resolvConf());
+        }
+        content.put(HOSTNAME, c.hostname() + "\n");
+        EtcFiles.writeAll(dir, content);
+        return List.of(new FileMount(dir.resolve(HOSTS), "/etc/hosts"),
+                new FileMount(dir.resolve(HOSTNAME), "/etc/hostname"),
+                new FileMount(dir.resolve(RESOLV_CONF), "/etc/resolv.conf"));
+    }
+    // end::prepare-files[]
+
+    /**
+     * Plugs the created (not yet started) container whose first process is {@code pid} into its
+     * network, publishes its ports and writes the /etc/hosts files; returns the record with its
+     * endpoint. On failure nothing of the attachment is left.
+     */
+    // tag::connect[]
+    public ContainerRecord connect(ContainerRecord c, int pid) {
+        if (!plugsIn(c)) {
+            return c;
+        }
+        List<PortMapping> ports = c.ports().stream().map(PortMapping::parse).toList();
+        try (NetworkCatalog catalog = NetworkCatalog.open(store)) {
+            NetworkConfig config = catalog.get(c.networkName());
+            Networks networks = catalog.networks(config);
+            return networks.locked(() -> {
+                Attachment a;
+                try (Netns netns = Netns.ofProcess(pid)) {
+                    a = networks.attach(c.id(), netns, ports);
+                }
+                try {
+                    writeHosts(networks, config, c.id());
+                } catch (RuntimeException e) {
+                    networks.detach(c.id());
+                    throw e;
+                }
+                return c.withEndpoint(new NetworkEndpoint(a.address().getHostAddress(), a.gateway().getHostAddress(),
+                        a.prefixLength(), a.hostVeth()));
+            });
+        }
+    }
+    // end::connect[]
+
+    /**
+     * Unplugs the container (safe when it was never plugged in, or when it is half gone) and
+     * takes it out of the other members' /etc/hosts; returns the record without its endpoint.
+     */
+    public ContainerRecord disconnect(ContainerRecord c) {
+        if (!plugsIn(c)) {
+            return c;
+        }
+        try (NetworkCatalog catalog = NetworkCatalog.open(store)) {
+            Optional<NetworkConfig> config = catalog.find(c.networkName());
+            if (config.isPresent()) {
+                Networks networks = catalog.networks(config.get());
+                networks.locked(() -> {
+                    networks.detach(c.id());
+                    writeHosts(networks, config.get(), null);
+                    return null;
+                });
+            }
+        }
+        return c.withEndpoint(null);
+    }
+
+    /**
+     * Rewrites /etc/hosts of the joining container ({@code joining}) and, on a user network, of
+     * every member so that each lists the others. The default network resolves no names, as
+     * Docker's: there only the joining container's own line is written.
+     */
+    private void writeHosts(Networks networks, NetworkConfig config, String joining) {
+        Map<String, Inet4Address> members = networks.addresses().allocations();
+        Map<String, ContainerRecord> records = containers.list().stream()
+                .filter(r -> members.containsKey(r.id()))
+                .collect(Collectors.toMap(ContainerRecord::id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+        boolean resolvesNames = !config.name().equals(NetworkCatalog.BRIDGE);
+        for (ContainerRecord member : records.values()) {
+            if (!member.id().equals(joining) && !resolvesNames) {
+                continue;
+            }
+            Path file = containers.dirOf(member).resolve(HOSTS);
+            if (!Files.exists(file)) {
+                continue; // being removed right now
+            }
+            List<EtcFiles.Entry> peers = new ArrayList<>();
+            if (resolvesNames) {
+                records.values().stream().filter(r -> !r.id().equals(member.id()))
+                        .forEach(r -> peers.add(new EtcFiles.Entry(members.get(r.id()), List.of(r.name()))));
+            }
+            EtcFiles.Entry self = new EtcFiles.Entry(members.get(member.id()), List.of(member.hostname(), member.name()));
+            EtcFiles.writeInPlace(file, EtcFiles.hosts(self, config.name(), peers));
+        }
+    }
+}
