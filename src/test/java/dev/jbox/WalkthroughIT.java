@@ -18,6 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every command of every chapter's walk-through ({@code chapters/NN-name/walkthrough*.txt}) runs,
  * in order, in one shell session per file, and prints what the file says.
+ *
+ * <p>Each session runs in a network namespace of its own, with only loopback, standing in for
+ * the host's: the bridges, iptables rules and ip_forward that a walk-through's containers make
+ * (jbox0, the JBOX chains, with jbox's default names, exactly as a reader sees them) live there
+ * and vanish with the session, so a reader's own jbox0 is never touched, and the machine's
+ * network is the same after the suite as before.
  */
 class WalkthroughIT {
     @TempDir
@@ -39,7 +45,8 @@ class WalkthroughIT {
         Path dir = Files.createTempDirectory(tmp, "session");
         Files.createDirectories(dir.resolve("tmp"));
         var results = WalkthroughRunner.run(w, Cli.REPO,
-                Map.of("JBOX_ROOT", dir.resolve("store").toString(), "TMPDIR", dir.resolve("tmp").toString()), 600);
+                Map.of("JBOX_ROOT", dir.resolve("store").toString(), "TMPDIR", dir.resolve("tmp").toString()), 600,
+                List.of("unshare", "--net", "--", "sh", "-c", "ip link set lo up && exec \"$@\"", "sandbox"));
         for (var r : results) {
             String where = Cli.REPO.relativize(file) + ":" + r.step().line() + ": $ " + r.step().command();
             assertThat(r.status()).as(where + "\nprinted:\n" + String.join("\n", r.output())).isZero();

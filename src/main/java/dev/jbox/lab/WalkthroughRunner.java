@@ -54,6 +54,12 @@ public final class WalkthroughRunner {
 
     public static List<Result> run(Walkthrough walkthrough, Path repo, Map<String, String> env, long timeoutSeconds)
             throws IOException, InterruptedException {
+        return run(walkthrough, repo, env, timeoutSeconds, List.of());
+    }
+
+    /** The same, with the session's bash started by {@code launcher} (e.g. a command that enters a namespace). */
+    public static List<Result> run(Walkthrough walkthrough, Path repo, Map<String, String> env, long timeoutSeconds,
+                                   List<String> launcher) throws IOException, InterruptedException {
         StringBuilder script = new StringBuilder("exec 2>&1\ncd '").append(repo).append("'\n");
         for (Walkthrough.Step step : walkthrough.steps()) {
             script.append(step.command()).append('\n')
@@ -62,7 +68,9 @@ public final class WalkthroughRunner {
         Path file = Files.createTempFile("jbox-walkthrough", ".sh");
         try {
             Files.writeString(file, script);
-            ProcessBuilder pb = new ProcessBuilder("bash", file.toString())
+            List<String> argv = new ArrayList<>(launcher);
+            argv.addAll(List.of("bash", file.toString()));
+            ProcessBuilder pb = new ProcessBuilder(argv)
                     .redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().putAll(env);

@@ -40,8 +40,13 @@ public final class NetTestSupport {
 
     /** A random /24 in 10.213.0.0/16 that none of the host's routes overlaps. */
     public static Ipv4Subnet freeSubnet() {
+        return freeSubnet("10.213");
+    }
+
+    /** A random /24 in {@code first2}.0.0/16 (e.g. "10.214") that none of the host's routes overlaps. */
+    public static Ipv4Subnet freeSubnet(String first2) {
         for (int attempt = 0; attempt < 50; attempt++) {
-            Ipv4Subnet candidate = Ipv4Subnet.parse("10.213." + RANDOM.nextInt(256) + ".0/24");
+            Ipv4Subnet candidate = Ipv4Subnet.parse(first2 + "." + RANDOM.nextInt(256) + ".0/24");
             boolean clash = sh("ip", "-4", "-o", "route", "show", "table", "all").lines()
                     .map(l -> java.util.regex.Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+)(/\\d+)?").matcher(l))
                     .filter(java.util.regex.Matcher::find)
@@ -51,7 +56,7 @@ public final class NetTestSupport {
                 return candidate;
             }
         }
-        throw new IllegalStateException("no free /24 in 10.213.0.0/16");
+        throw new IllegalStateException("no free /24 in " + first2 + ".0.0/16");
     }
 
     /** Runs a command, fails the test on a non-zero exit, returns stdout and stderr. */

@@ -1,5 +1,6 @@
 package dev.jbox.testing;
 
+import dev.jbox.network.NetTestSupport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -8,9 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the real {@code ./jbox} launcher as a separate process, the way a reader does. */
+/**
+ * Runs the real {@code ./jbox} launcher as a separate process, the way a reader does, with a
+ * store of the test's own and network names of the suite's own: bridges, veths and iptables
+ * chains start with {@link #NETWORK_PREFIX} (never a reader's jbox0 or JBOX chains) and the
+ * default network has a /24 of 10.214.0.0/16 that none of the host's routes uses.
+ */
 public final class Cli {
     public static final Path REPO = Path.of("").toAbsolutePath();
+    /** "jboxt" and three random hex digits: "jbox" in it, so the leak check's iptables filter sees it. */
+    public static final String NETWORK_PREFIX = "jboxt" + String.format("%03x", new java.security.SecureRandom().nextInt(0x1000));
+    public static final String DEFAULT_SUBNET = NetTestSupport.freeSubnet("10.214").toString();
 
     public record Result(int exitCode, String stdout, String stderr) {
     }
@@ -22,19 +31,23 @@ public final class Cli {
         List<String> argv = new ArrayList<>();
         argv.add(REPO.resolve("jbox").toString());
         argv.addAll(List.of(args));
-        return run(argv, Map.of("JBOX_ROOT", storeRoot.toString()));
+        return run(argv, environment(storeRoot));
     }
 
-    /** Kills and removes every container of the store: an @AfterEach, so a failed test leaves nothing running. */
+    /** What every jbox command of the tests runs with: the store, and the suite's network names. */
+    public static Map<String, String> environment(Path storeRoot) {
+        return Map.of("JBOX_ROOT", storeRoot.toString(), "JBOX_NETWORK_PREFIX", NETWORK_PREFIX,
+                "JBOX_SUBNET", DEFAULT_SUBNET);
+    }
+
+    /**
+     * Kills and removes every container and network of the store ({@code jbox system reset}): an
+     * {@code @AfterEach}, so a failed test leaves nothing running, no bridge and no iptables rule.
+     */
     public static void removeAll(Path storeRoot) {
-        Result ids = jbox(storeRoot, "ps", "-aq");
-        List<String> argv = new ArrayList<>(List.of("rm", "-f"));
-        argv.addAll(ids.stdout().lines().filter(l -> !l.isBlank()).toList());
-        if (argv.size() > 2) {
-            Result r = jbox(storeRoot, argv.toArray(String[]::new));
-            if (r.exitCode() != 0) {
-                throw new AssertionError("cleanup failed: " + r);
-            }
+        Result r = jbox(storeRoot, "system", "reset");
+        if (r.exitCode() != 0) {
+            throw new AssertionError("cleanup failed: " + r);
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 /**
  * What the machine holds that jbox could leak: mounts, processes living in another root,
  * this JVM's child processes and engine threads, network namespaces and links, cgroups,
- * iptables rules and temporary files. Two snapshots, before and after the suite, must be equal.
+ * iptables rules, ip_forward and temporary files. Two snapshots, before and after the suite, must be equal.
  */
 public record MachineSnapshot(Map<String, Set<String>> things) {
     public static MachineSnapshot take() {
@@ -29,6 +29,7 @@ public record MachineSnapshot(Map<String, Set<String>> things) {
         t.put("cgroups named jbox", cgroups());
         t.put("iptables rules naming jbox", iptables());
         t.put("temporary files named jbox", tempFiles());
+        t.put("network settings jbox may change", sysctls());
         return new MachineSnapshot(t);
     }
 
@@ -117,6 +118,19 @@ public record MachineSnapshot(Map<String, Set<String>> things) {
             }
         }
         return rules;
+    }
+
+    /** jbox turns ip_forward on for its networks and must put it back when the last one goes. */
+    private static Set<String> sysctls() {
+        Set<String> values = new TreeSet<>();
+        for (String key : List.of("net/ipv4/ip_forward")) {
+            try {
+                values.add(key.replace('/', '.') + "=" + Files.readString(Path.of("/proc/sys", key)).strip());
+            } catch (IOException e) {
+                // no IPv4 here: nothing to change either
+            }
+        }
+        return values;
     }
 
     private static Set<String> tempFiles() {
