@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadmeIT {
     @TempDir
     Path store;
+
+    @AfterEach
+    void cleanUp() {
+        Cli.removeAll(store); // containers run on the default network: its bridge and rules go too
+    }
 
     private static List<String> quickStartCommands() throws Exception {
         String readme = Files.readString(Cli.REPO.resolve("README.md"));

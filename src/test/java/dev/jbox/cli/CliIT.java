@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CliIT {
     @TempDir
     Path store;
+
+    @AfterEach
+    void cleanUp() {
+        Cli.removeAll(store); // containers run on the default network: its bridge and rules go too
+    }
 
     private void oneLineError(Cli.Result r, int code, String... fragments) {
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(code);

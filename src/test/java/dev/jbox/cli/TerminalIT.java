@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,11 +22,16 @@ class TerminalIT {
     @TempDir
     Path store;
 
+    @AfterEach
+    void cleanUp() {
+        Cli.removeAll(store);
+    }
+
     @Test
     void anInteractiveShellWhereCtrlCReachesTheContainerNotTheEngine() throws Exception {
         ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", "./jbox run -it busybox sh", "/dev/null")
                 .directory(Cli.REPO.toFile()).redirectErrorStream(true);
-        pb.environment().put("JBOX_ROOT", store.toString());
+        pb.environment().putAll(Cli.environment(store));
         pb.environment().put("TERM", "dumb");
         Process script = pb.start();
         ByteArrayOutputStream screen = new ByteArrayOutputStream();

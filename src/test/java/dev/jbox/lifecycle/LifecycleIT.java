@@ -154,7 +154,7 @@ class LifecycleIT {
         for (int i = 0; i < 8; i++) {
             ProcessBuilder pb = new ProcessBuilder(Cli.REPO.resolve("jbox").toString(), "run", "--name", "cut" + i,
                     "busybox", "sleep", "0.5").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            pb.environment().put("JBOX_ROOT", store.toString());
+            pb.environment().putAll(Cli.environment(store));
             Process cli = pb.start();
             Thread.sleep(150 + 60L * i); // from before the JVM is up to after the container started
             List<ProcessHandle> tree = new ArrayList<>(cli.descendants().toList());

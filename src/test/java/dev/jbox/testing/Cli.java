@@ -20,6 +20,9 @@ public final class Cli {
     /** "jboxt" and three random hex digits: "jbox" in it, so the leak check's iptables filter sees it. */
     public static final String NETWORK_PREFIX = "jboxt" + String.format("%03x", new java.security.SecureRandom().nextInt(0x1000));
     public static final String DEFAULT_SUBNET = NetTestSupport.freeSubnet("10.214").toString();
+    /** Set for every process {@link #run} starts, so a jbox started through a shell gets them too. */
+    private static final Map<String, String> NETWORK_NAMES = Map.of("JBOX_NETWORK_PREFIX", NETWORK_PREFIX,
+            "JBOX_SUBNET", DEFAULT_SUBNET);
 
     public record Result(int exitCode, String stdout, String stderr) {
     }
@@ -36,8 +39,9 @@ public final class Cli {
 
     /** What every jbox command of the tests runs with: the store, and the suite's network names. */
     public static Map<String, String> environment(Path storeRoot) {
-        return Map.of("JBOX_ROOT", storeRoot.toString(), "JBOX_NETWORK_PREFIX", NETWORK_PREFIX,
-                "JBOX_SUBNET", DEFAULT_SUBNET);
+        Map<String, String> env = new java.util.HashMap<>(NETWORK_NAMES);
+        env.put("JBOX_ROOT", storeRoot.toString());
+        return env;
     }
 
     /**
@@ -55,6 +59,7 @@ public final class Cli {
         try {
             ProcessBuilder pb = new ProcessBuilder(argv).directory(REPO.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(NETWORK_NAMES);
             pb.environment().putAll(env);
             Process p = pb.start();
             var err = new java.io.ByteArrayOutputStream();
