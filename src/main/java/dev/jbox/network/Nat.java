@@ -100,9 +100,13 @@ public final class Nat {
         }
     }
 
+    /** jbox's chains by table, in a fixed order (what {@code system reset} prints follows it). */
     private Map<String, List<String>> chains() {
-        return Map.of("nat", List.of(dnatChain(), postroutingChain()), "filter", List.of(forwardChain(), isolationChain()),
-                "raw", List.of(rawChain()));
+        Map<String, List<String>> chains = new LinkedHashMap<>();
+        chains.put("nat", List.of(dnatChain(), postroutingChain()));
+        chains.put("filter", List.of(forwardChain(), isolationChain()));
+        chains.put("raw", List.of(rawChain()));
+        return chains;
     }
 
     // tag::nat-rules[]
