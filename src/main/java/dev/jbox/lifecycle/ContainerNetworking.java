@@ -96,7 +96,7 @@ public final class ContainerNetworking {
                 try {
                     writeHosts(networks, config, c.id());
                 } catch (RuntimeException e) {
-                    networks.detach(c.id());
+                    networks.detach(c.id(), !ports.isEmpty());
                     throw e;
                 }
                 return c.withEndpoint(new NetworkEndpoint(a.address().getHostAddress(), a.gateway().getHostAddress(),
@@ -119,7 +119,7 @@ public final class ContainerNetworking {
             if (config.isPresent()) {
                 Networks networks = catalog.networks(config.get());
                 networks.locked(() -> {
-                    networks.detach(c.id());
+                    networks.detach(c.id(), !c.ports().isEmpty());
                     writeHosts(networks, config.get(), null);
                     return null;
                 });
