@@ -107,12 +107,13 @@ public final class Networks implements AutoCloseable {
         Inet4Address gateway = config.subnet().gateway();
         int prefix = config.subnet().prefixLength();
         try (NetworkLock ignored = NetworkLock.acquire(lock)) {
-            HostPorts.checkFree(host, ports);
             Inet4Address address = addresses.allocate(containerId);
             boolean vethMade = false;
             try (NetlinkRoute onHost = host.netlink()) {
                 try {
                     Bridge.ensure(onHost, config);
+                    // After the bridge, whose address may be the one a port is published on.
+                    HostPorts.checkFree(host, ports);
                     Veth.create(onHost, veth, container, Veth.CONTAINER_INTERFACE);
                     vethMade = true;
                     onHost.setMaster(veth, config.bridge());
