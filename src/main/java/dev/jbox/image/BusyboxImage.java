@@ -1,5 +1,6 @@
 package dev.jbox.image;
 
+import dev.jbox.FileTrees;
 import dev.jbox.JboxException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * The built-in image: a root file system made from the machine's own statically linked
@@ -48,7 +47,7 @@ final class BusyboxImage {
             throw new JboxException("cannot create the busybox image in " + dir + ": " + e
                     + "; check that " + dir.getParent() + " is writable");
         } finally {
-            deleteTree(tmp);
+            FileTrees.delete(tmp);
         }
     }
 
@@ -132,19 +131,6 @@ final class BusyboxImage {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new JboxException("cannot remove " + dir + ": " + e.getMessage());
         }
     }
 }

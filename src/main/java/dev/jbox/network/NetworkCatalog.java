@@ -3,6 +3,7 @@ package dev.jbox.network;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jbox.FileTrees;
 import dev.jbox.JboxException;
 import dev.jbox.Store;
 import dev.jbox.kernel.NetlinkRoute;
@@ -234,7 +235,7 @@ public final class NetworkCatalog implements AutoCloseable {
 
     private void removeNetwork(NetworkConfig config) {
         networks(config).remove();
-        deleteTree(root.resolve(config.name()));
+        FileTrees.delete(root.resolve(config.name()));
     }
 
     /**
@@ -272,7 +273,7 @@ public final class NetworkCatalog implements AutoCloseable {
                         removed.add("removed network " + n.name() + " (bridge " + n.bridge() + ", " + n.subnet() + ")");
                     }
                     networks(n).remove();
-                    deleteTree(root.resolve(n.name()));
+                    FileTrees.delete(root.resolve(n.name()));
                 }
                 for (Link l : onHost.links()) {
                     if ("veth".equals(l.kind()) && l.name().startsWith(names.vethPrefix())) {
@@ -325,18 +326,6 @@ public final class NetworkCatalog implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new JboxException("cannot remove " + dir + ": " + e.getMessage());
-        }
-    }
 
     /** Each network's attachments: container id to address, for {@code network ls} and {@code inspect}. */
     public Map<String, java.net.Inet4Address> attachments(NetworkConfig config) {

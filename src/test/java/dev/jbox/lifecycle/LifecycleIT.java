@@ -29,14 +29,11 @@ class LifecycleIT {
     }
 
     private Cli.Result ok(String... args) {
-        Cli.Result r = jbox(args);
-        assertThat(r.exitCode()).as("jbox " + String.join(" ", args) + " -> " + r).isZero();
-        return r;
+        return Cli.ok(store, args);
     }
 
     private void oneLineError(Cli.Result r, String fragment) {
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
-        assertThat(r.stderr().strip()).startsWith("jbox: ").contains(fragment).doesNotContain("\n");
+        Cli.assertOneLineError(r, fragment);
     }
 
     private String status(String name) {

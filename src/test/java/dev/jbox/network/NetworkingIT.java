@@ -321,14 +321,11 @@ class NetworkingIT {
     }
 
     private Cli.Result ok(String... args) {
-        Cli.Result r = jbox(args);
-        assertThat(r.exitCode()).as("jbox " + String.join(" ", args) + " -> " + r).isZero();
-        return r;
+        return Cli.ok(store, args);
     }
 
     private static void oneLineError(Cli.Result r, String fragment) {
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
-        assertThat(r.stderr().strip()).startsWith("jbox: ").contains(fragment).doesNotContain("\n");
+        Cli.assertOneLineError(r, fragment);
     }
 
     private JsonNode inspect(String container) throws IOException {
@@ -403,35 +400,40 @@ class NetworkingIT {
         }
     }
 
-    /** Answers one TCP client's line with "host saw ADDRESS: LINE". */
+    /** Answers one TCP client's line with "host saw ADDRESS: LINE", on a background thread. */
     private static Thread answerOnce(ServerSocket server) {
-        Thread t = new Thread(() -> {
+        return inBackground(() -> {
             try (Socket c = server.accept()) {
                 String line = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8)).readLine();
                 String peer = ((InetSocketAddress) c.getRemoteSocketAddress()).getAddress().getHostAddress();
                 new PrintWriter(c.getOutputStream(), true, StandardCharsets.UTF_8).println("host saw " + peer + ": " + line);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
-        }, "tcp-answer");
-        t.setDaemon(true);
-        t.start();
-        return t;
+        });
     }
 
-    /** Answers one datagram with "host saw ADDRESS: TEXT". */
+    /** Answers one datagram with "host saw ADDRESS: TEXT", on a background thread. */
     private static Thread echoOnce(DatagramSocket server) {
+        return inBackground(() -> {
+            DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
+            server.receive(in);
+            byte[] answer = ("host saw " + in.getAddress().getHostAddress() + ": "
+                    + new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            server.send(new DatagramPacket(answer, answer.length, in.getSocketAddress()));
+        });
+    }
+
+    private interface IoTask {
+        void run() throws IOException;
+    }
+
+    private static Thread inBackground(IoTask task) {
         Thread t = new Thread(() -> {
             try {
-                DatagramPacket in = new DatagramPacket(new byte[1500], 1500);
-                server.receive(in);
-                byte[] answer = ("host saw " + in.getAddress().getHostAddress() + ": "
-                        + new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-                server.send(new DatagramPacket(answer, answer.length, in.getSocketAddress()));
+                task.run();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, "udp-answer");
+        }, "host-peer");
         t.setDaemon(true);
         t.start();
         return t;

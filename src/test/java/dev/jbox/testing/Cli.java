@@ -55,6 +55,20 @@ public final class Cli {
         }
     }
 
+    /** {@link #jbox}, failing the test unless it exits 0. */
+    public static Result ok(Path storeRoot, String... args) {
+        Result r = jbox(storeRoot, args);
+        org.assertj.core.api.Assertions.assertThat(r.exitCode()).as("jbox " + String.join(" ", args) + " -> " + r).isZero();
+        return r;
+    }
+
+    /** The engine's way to fail: exit 125 and one line "jbox: ..." holding {@code fragment}. */
+    public static void assertOneLineError(Result r, String fragment) {
+        org.assertj.core.api.Assertions.assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
+        org.assertj.core.api.Assertions.assertThat(r.stderr().strip()).startsWith("jbox: ").contains(fragment)
+                .doesNotContain("\n");
+    }
+
     public static Result run(List<String> argv, Map<String, String> env) {
         try {
             ProcessBuilder pb = new ProcessBuilder(argv).directory(REPO.toFile())
