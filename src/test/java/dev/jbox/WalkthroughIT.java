@@ -46,7 +46,7 @@ class WalkthroughIT {
         Files.createDirectories(dir.resolve("tmp"));
         var results = WalkthroughRunner.run(w, Cli.REPO,
                 Map.of("JBOX_ROOT", dir.resolve("store").toString(), "TMPDIR", dir.resolve("tmp").toString()), 600,
-                List.of("unshare", "--net", "--", "sh", "-c", "ip link set lo up && exec \"$@\"", "sandbox"));
+                WalkthroughRunner.IN_PRIVATE_NETWORK);
         for (var r : results) {
             String where = Cli.REPO.relativize(file) + ":" + r.step().line() + ": $ " + r.step().command();
             assertThat(r.status()).as(where + "\nprinted:\n" + String.join("\n", r.output())).isZero();

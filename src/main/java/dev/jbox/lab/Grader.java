@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 /**
  * Grades a directory of student work against a chapter's checks, as xv6's {@code make grade}
  * does: each check runs, from the repository's top directory, in a bash session of its own with
- * {@code $LAB} naming the directory graded, in a {@link Sandbox} that is removed afterwards.
+ * {@code $LAB} naming the directory graded, in a {@link Sandbox} that is removed afterwards, and in a
+ * network namespace of its own, so the bridges and rules its containers make go with it.
  */
 public final class Grader {
     static final int MAX_LINES = 8;
@@ -44,7 +45,8 @@ public final class Grader {
         try {
             Map<String, String> env = new HashMap<>(sandbox.env());
             env.put("LAB", work.toAbsolutePath().normalize().toString());
-            reason = firstFailure(check.file(), WalkthroughRunner.run(Walkthrough.parse(check.file()), repository, env, timeoutSeconds));
+            reason = firstFailure(check.file(), WalkthroughRunner.run(Walkthrough.parse(check.file()), repository, env,
+                    timeoutSeconds, WalkthroughRunner.IN_PRIVATE_NETWORK));
         } catch (WalkthroughRunner.TimedOut e) {
             reason = new ArrayList<>(List.of(e.getMessage() + " (killed); the last lines it printed:"));
             List<String> lines = e.output().lines().toList();

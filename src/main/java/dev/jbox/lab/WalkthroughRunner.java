@@ -49,6 +49,14 @@ public final class WalkthroughRunner {
         }
     }
 
+    /**
+     * Starts the session in a network namespace of its own, with loopback up, standing in for the
+     * host's: the bridges, iptables rules and ip_forward its containers make vanish with it, and a
+     * reader's own jbox0 is never touched.
+     */
+    public static final List<String> IN_PRIVATE_NETWORK = List.of("unshare", "--net", "--", "sh", "-c",
+            "ip link set lo up && exec \"$@\"", "private-network");
+
     private WalkthroughRunner() {
     }
 
