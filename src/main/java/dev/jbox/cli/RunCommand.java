@@ -177,7 +177,7 @@ final class RunCommand implements Callable<Integer> {
             containers.save(record);
             record = containers.networking().connect(record, shimmed.pid());
             containers.save(record);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             container.abort();
             try {
                 containers.remove(record);

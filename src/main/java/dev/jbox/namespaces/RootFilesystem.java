@@ -15,6 +15,7 @@ import dev.jbox.JboxException;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.runtime.ContainerSpec;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -85,20 +86,41 @@ final class RootFilesystem {
     /**
      * Bind-mounts each file over its place in the root file system, in this mount namespace only:
      * the container sees the engine's file, the image keeps its own. A bind mount needs a target,
-     * so a missing one is created, empty (in the image: once).
+     * so a missing one is created, empty (in the image: once). A read-only root file system
+     * without the target goes without that file, as it did before.
      */
     static void bindFiles(Path rootfs, List<ContainerSpec.FileMount> files) {
         for (ContainerSpec.FileMount f : files) {
             Path target = rootfs.resolve(f.target().substring(1));
-            mkdirs(rootfs, rootfs.relativize(target.getParent()).toString());
-            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                touch(target);
-            } else if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
                 // A symbolic link would be followed on the host's side of the pivot: never mount through one.
                 throw new JboxException(f.target() + " in the root file system " + rootfs + " is not a regular file"
                         + " (a symbolic link?); replace it with a file so jbox can mount the container's own over it");
             }
-            Kernel.mount(f.source().toString(), target.toString(), null, MS_BIND, null);
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) || createEmpty(rootfs, target)) {
+                Kernel.mount(f.source().toString(), target.toString(), null, MS_BIND, null);
+            }
+        }
+    }
+
+    /** Creates an empty file to mount over; false if the root file system is read-only. */
+    private static boolean createEmpty(Path rootfs, Path target) {
+        Path dir = target.getParent();
+        try {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(dir); // one level (/etc): a symbolic link in its place makes this fail
+            }
+            Files.createFile(target);
+            return true;
+        } catch (FileSystemException e) {
+            if ("Read-only file system".equals(e.getReason())) {
+                return false;
+            }
+            throw new JboxException("cannot create /" + rootfs.relativize(target) + " in the root file system " + rootfs
+                    + " to mount the container's own over it: " + e);
+        } catch (IOException e) {
+            throw new JboxException("cannot create /" + rootfs.relativize(target) + " in the root file system " + rootfs
+                    + ": " + e);
         }
     }
     // end::files[]
