@@ -128,7 +128,13 @@ class NetworkingIT {
             t.join(5000);
         }
 
-        // container -> container, straight across the bridge: each sees the other's own address
+        // The image's own /etc files stay empty: each container's are bind-mounted over them
+        Path etc = new ImageStore(new Store(store)).get("busybox").rootfs().resolve("etc");
+        assertThat(Files.size(etc.resolve("hosts")) + Files.size(etc.resolve("hostname")) + Files.size(etc.resolve("resolv.conf")))
+                .isZero();
+        assertThat(ok("exec", "web", "cat", "/etc/hostname").stdout()).isEqualTo("web\n");
+
+                // container -> container, straight across the bridge: each sees the other's own address
         assertThat(ok("run", "--rm", "busybox", "wget", "-qO-", "http://" + web + "/hostname").stdout()).isEqualTo("web\n");
         assertThat(ok("exec", "web", "udp-echo", echo, "5300", "hey").stdout()).isEqualTo("echo hey (from " + web + ")\n");
     }
