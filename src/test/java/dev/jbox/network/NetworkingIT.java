@@ -192,6 +192,9 @@ class NetworkingIT {
         ok("rm", "-f", "cache");
         assertThat(ok("exec", "api", "cat", "/etc/hosts").stdout()).doesNotContain("cache").contains("\tdb\n");
 
+        assertThat(ok("exec", "api", "sh", "-c", "ping -c 1 -W 1 db >/dev/null; echo \"exit $?\"").stdout())
+                .as("ping works within a network, so the failures below are the walls").isEqualTo("exit 0\n");
+
         // Another network reaches neither the name nor the address
         ok("run", "-d", "--name", "ui", "--network", "front", "busybox", "sleep", "60");
         assertThat(ok("exec", "ui", "sh", "-c", "wget -qO- http://db/hostname 2>&1; echo \"exit $?\"").stdout())
