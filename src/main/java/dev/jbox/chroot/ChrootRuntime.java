@@ -1,8 +1,6 @@
 package dev.jbox.chroot;
 
-import dev.jbox.JboxException;
 import dev.jbox.kernel.Kernel;
-import dev.jbox.kernel.KernelException;
 import dev.jbox.kernel.Spawn;
 import dev.jbox.kernel.WaitStatus;
 import dev.jbox.runtime.Container;
@@ -29,7 +27,7 @@ public final class ChrootRuntime implements Runtime {
             // copy; with CLONE_FS unshared, chroot changes this thread (and its children) only.
             Kernel.unshare(Kernel.CLONE_FS);
             Kernel.chroot(spec.rootfs().toString());
-            enterWorkdir(spec.workdir());
+            Launcher.enterWorkdir(spec.workdir());
             String program = Launcher.resolve(spec.command().get(0), spec.path());
             Spawn spawn = Spawn.program(program, spec.command())
                     .env(spec.env())
@@ -44,14 +42,6 @@ public final class ChrootRuntime implements Runtime {
         });
     }
 
-    private static void enterWorkdir(String workdir) {
-        try {
-            Kernel.chdir(workdir);
-        } catch (KernelException e) {
-            throw new JboxException("working directory " + workdir + " does not exist inside the container: "
-                    + e.getMessage() + "; create it in the root file system or choose another with -w");
-        }
-    }
 
     /** A jail needs nothing prepared before its process starts, nor undone after it ends. */
     private static final class JailedProcess implements Container {

@@ -9,7 +9,6 @@ import dev.jbox.runtime.ContainerSpec;
 import dev.jbox.runtime.ContainerThread;
 import dev.jbox.runtime.Launcher;
 import dev.jbox.runtime.Namespace;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,21 +57,11 @@ public final class Exec {
             Kernel.setns(ns.getValue(), 0, ns.getKey() + " namespace");
         }
         // end::setns[]
-        try {
-            Kernel.chdir(spec.workdir());
-        } catch (KernelException e) {
-            throw new JboxException("working directory " + spec.workdir() + " does not exist inside the container; choose another with -w");
-        }
+        Launcher.enterWorkdir(spec.workdir());
         String program = Launcher.resolve(spec.command().get(0), spec.path());
         int[] pty = spec.tty() ? Terminal.openPty("/dev/pts/ptmx") : new int[] {-1, -1};
         try {
-            List<String> argv = new ArrayList<>(List.of(RootFilesystem.INIT_PATH, "-x", "-c", Long.toHexString(spec.capabilities())));
-            if (spec.tty()) {
-                argv.addAll(List.of("-t", "/dev/pts/" + pty[1]));
-            }
-            argv.add("--");
-            argv.add(program);
-            argv.addAll(spec.command());
+            List<String> argv = InitCommand.forExec().argv(spec, program, spec.tty() ? pty[1] : -1);
             Spawn spawn = Spawn.program(RootFilesystem.INIT_PATH, argv).env(spec.env())
                     .fd(0, spec.stdio().in()).fd(1, spec.stdio().out()).fd(2, spec.stdio().err());
             return new Process(Launcher.spawn(spawn, program), pty[0]);

@@ -1,8 +1,6 @@
 package dev.jbox.namespaces;
 
-import dev.jbox.JboxException;
 import dev.jbox.kernel.Kernel;
-import dev.jbox.kernel.KernelException;
 import dev.jbox.kernel.Spawn;
 import dev.jbox.kernel.Terminal;
 import dev.jbox.runtime.Container;
@@ -12,7 +10,6 @@ import dev.jbox.runtime.Launcher;
 import dev.jbox.runtime.Namespace;
 import dev.jbox.runtime.Runtime;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -78,28 +75,12 @@ public final class NamespaceRuntime implements Runtime {
         RootFilesystem.prepare(spec.rootfs(), initBinary);
         RootFilesystem.bindFiles(spec.rootfs(), spec.files());
         RootFilesystem.pivot(spec.rootfs());
-        enterWorkdir(spec.workdir());
+        Launcher.enterWorkdir(spec.workdir());
         String program = Launcher.resolve(spec.command().get(0), spec.path());
         int[] pty = spec.tty() ? Terminal.openPty("/dev/pts/ptmx") : new int[] {-1, -1};
         try {
             // tag::spawn[]
-            List<String> argv = new ArrayList<>(List.of(RootFilesystem.INIT_PATH));
-            if (spec.namespaces().contains(Namespace.PID)) {
-                argv.add("-n");
-            }
-            if (spec.init()) {
-                argv.add("-r");
-            }
-            argv.addAll(List.of("-c", Long.toHexString(spec.capabilities())));
-            if (spec.tty()) {
-                argv.addAll(List.of("-t", "/dev/pts/" + pty[1]));
-            }
-            // /proc is mounted by pid 1, so it protects these paths itself, before dropping CAP_SYS_ADMIN.
-            RootFilesystem.READ_ONLY_PATHS.forEach(p -> argv.addAll(List.of("-R", p)));
-            RootFilesystem.MASKED_PATHS.forEach(p -> argv.addAll(List.of("-M", p)));
-            argv.add("--");
-            argv.add(program);
-            argv.addAll(spec.command());
+            List<String> argv = InitCommand.forContainer(spec).argv(spec, program, spec.tty() ? pty[1] : -1);
             Spawn spawn = Spawn.program(RootFilesystem.INIT_PATH, argv).env(spec.env())
                     .fd(0, spec.stdio().in()).fd(1, spec.stdio().out()).fd(2, spec.stdio().err())
                     .fd(3, goPipe)     // the container starts when the engine writes to it
@@ -109,15 +90,6 @@ public final class NamespaceRuntime implements Runtime {
         } catch (RuntimeException e) {
             Kernel.closeQuietly(pty[0]);
             throw e;
-        }
-    }
-
-    private static void enterWorkdir(String workdir) {
-        try {
-            Kernel.chdir(workdir);
-        } catch (KernelException e) {
-            throw new JboxException("working directory " + workdir + " does not exist inside the container: "
-                    + e.getMessage() + "; create it in the root file system or choose another with -w");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jbox.network;
 
 import dev.jbox.kernel.Kernel;
+import dev.jbox.runtime.ContainerThread;
 import dev.jbox.kernel.NetlinkRoute;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +31,7 @@ public final class Netns implements AutoCloseable {
     /** A new, empty network namespace (only a loopback, down), alive until {@link #close}. */
     public static Netns create() {
         Kernel.warmUp();
-        int fd = onNewThread("netns-create", () -> {
+        int fd = ContainerThread.call("netns-create", () -> {
             Kernel.unshare(Kernel.CLONE_NEWNET);
             return Kernel.open("/proc/thread-self/ns/net", Kernel.O_RDONLY | Kernel.O_CLOEXEC, 0);
         });
@@ -95,7 +96,7 @@ public final class Netns implements AutoCloseable {
             }
         }
         Kernel.warmUp();
-        return onNewThread("netns-" + fd, () -> {
+        return ContainerThread.call("netns-" + fd, () -> {
             Kernel.setns(fd, Kernel.CLONE_NEWNET, description);
             return task.call();
         });
@@ -109,42 +110,6 @@ public final class Netns implements AutoCloseable {
     @Override
     public String toString() {
         return description;
-    }
-
-    private static <T> T onNewThread(String name, Callable<T> task) {
-        Object[] result = new Object[1];
-        Throwable[] failure = new Throwable[1];
-        Thread thread = new Thread(() -> {
-            try {
-                result[0] = task.call();
-            } catch (Throwable t) {
-                failure[0] = t;
-            }
-        }, name);
-        thread.start();
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true; // let the task finish: half-made network state is worse than a late interrupt
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure[0] instanceof RuntimeException e) {
-            throw e;
-        }
-        if (failure[0] instanceof Error e) {
-            throw e;
-        }
-        if (failure[0] != null) {
-            throw new IllegalStateException(failure[0]);
-        }
-        @SuppressWarnings("unchecked")
-        T value = (T) result[0];
-        return value;
     }
 
     private static String readLink(Path path) {

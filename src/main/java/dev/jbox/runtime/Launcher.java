@@ -16,6 +16,16 @@ public final class Launcher {
     private Launcher() {
     }
 
+    /** Changes the calling thread's working directory to {@code workdir} inside the container, or says why not. */
+    public static void enterWorkdir(String workdir) {
+        try {
+            Kernel.chdir(workdir);
+        } catch (dev.jbox.kernel.KernelException e) {
+            throw new JboxException("working directory " + workdir + " does not exist inside the container: "
+                    + e.getMessage() + "; create it in the root file system or choose another with -w");
+        }
+    }
+
     /** Looks {@code command} up in {@code path} the way a shell does, from the calling thread's root. */
     public static String resolve(String command, String path) {
         if (command.contains("/")) {

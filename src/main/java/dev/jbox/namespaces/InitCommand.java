@@ -1,0 +1,54 @@
+package dev.jbox.namespaces;
+
+import dev.jbox.runtime.ContainerSpec;
+import dev.jbox.runtime.Namespace;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of jbox-init (src/main/c/jbox-init.c). Every decision is the engine's and
+ * travels as a flag, so the C program holds no policy: which PID namespace, whether to stay pid 1,
+ * which capabilities to keep, which terminal, which kernel files to protect.
+ */
+final class InitCommand {
+    private final List<String> modeFlags;
+
+    private InitCommand(List<String> modeFlags) {
+        this.modeFlags = modeFlags;
+    }
+
+    // tag::flags[]
+    /** For {@code jbox run}: a shim, and a pid 1 that protects /proc once it has mounted it. */
+    static InitCommand forContainer(ContainerSpec spec) {
+        List<String> flags = new ArrayList<>();
+        if (spec.namespaces().contains(Namespace.PID)) {
+            flags.add("-n");
+        }
+        if (spec.init()) {
+            flags.add("-r");
+        }
+        RootFilesystem.READ_ONLY_PATHS.forEach(p -> flags.addAll(List.of("-R", p)));
+        RootFilesystem.MASKED_PATHS.forEach(p -> flags.addAll(List.of("-M", p)));
+        return new InitCommand(flags);
+    }
+    // end::flags[]
+
+    /** For {@code jbox exec}: no shim, no namespace; drop capabilities and exec. */
+    static InitCommand forExec() {
+        return new InitCommand(List.of("-x"));
+    }
+
+    /** The whole argv, ending with the container's command; {@code ptyNumber} < 0 for no terminal. */
+    List<String> argv(ContainerSpec spec, String program, int ptyNumber) {
+        List<String> argv = new ArrayList<>(List.of(RootFilesystem.INIT_PATH));
+        argv.addAll(modeFlags);
+        argv.addAll(List.of("-c", Long.toHexString(spec.capabilities())));
+        if (ptyNumber >= 0) {
+            argv.addAll(List.of("-t", "/dev/pts/" + ptyNumber));
+        }
+        argv.add("--");
+        argv.add(program);
+        argv.addAll(spec.command());
+        return argv;
+    }
+}
