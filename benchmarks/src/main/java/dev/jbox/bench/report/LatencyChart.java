@@ -30,23 +30,25 @@ import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
  * One bar per measured start, median, on a logarithmic axis: a container in a warm engine
- * and a VM boot differ by three orders of magnitude, which a linear axis would hide.
+ * and a VM boot differ by three orders of magnitude, which a linear axis would hide. Bars are
+ * coloured by what measured them (warm engine, whole process, peer, VM).
  */
 final class LatencyChart {
     private static final Map<Row.Group, Color> COLORS = Map.of(
             Row.Group.ENGINE, new Color(0x2b8a3e),
+            Row.Group.CHAPTER2, new Color(0x5c940d),
             Row.Group.PROCESS, new Color(0x1c7ed6),
+            Row.Group.PEER, new Color(0x7048e8),
             Row.Group.VM, new Color(0xe8590c));
     private static final String SERIES = "median";
 
     private LatencyChart() {
     }
 
-    static void write(Path png, ResultFiles files) throws IOException {
-        List<Row> rows = Report.all(files);
+    static void write(Path png, String title, List<Row> rows) throws IOException {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (Row r : rows) {
-            data.addValue(r.stats().median(), SERIES, category(r));
+            data.addValue(r.stats().median(), SERIES, r.chartLabel());
         }
         CategoryAxis names = new CategoryAxis();
         names.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
@@ -80,7 +82,7 @@ final class LatencyChart {
         bars.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator() {
             @Override
             public String generateLabel(CategoryDataset dataset, int row, int column) {
-                return Report.fmt(dataset.getValue(row, column).doubleValue()) + " ms";
+                return Fmt.num(dataset.getValue(row, column).doubleValue()) + " ms";
             }
         });
         bars.setDefaultItemLabelsVisible(true);
@@ -94,18 +96,8 @@ final class LatencyChart {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlineStroke(new BasicStroke(0.5f));
-        String accelerator = files.vm == null ? "" : " (VM: " + files.vm.accelerator().toUpperCase() + ")";
-        JFreeChart chart = new JFreeChart("Starting /bin/true: container vs process vs VM" + accelerator,
-                new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 120 + 38 * rows.size());
-    }
-
-    private static String category(Row r) {
-        return switch (r.group()) {
-            case ENGINE -> "engine: " + r.name();
-            case PROCESS -> "process: " + r.name();
-            case VM -> "VM: " + r.name();
-        };
     }
 }
