@@ -160,7 +160,7 @@ public final class Overhead implements Callable<Integer> {
         if (accelFrom != null && Files.exists(accelFrom)) {
             VmResults vm = Json.read(accelFrom, VmResults.class);
             requested = vm.accelerator();
-            inherited = vm.acceleratorNote() + " (as chosen for " + accelFrom.getFileName() + " in this run)";
+            inherited = "as chosen for " + accelFrom.getFileName() + " in this run: " + vm.acceleratorNote();
         }
         VmBaseline.Options options = VmBaseline.Options.of(cache, requested, vmMemoryMiB);
         VmBaseline.Prepared guest = options.prepare();

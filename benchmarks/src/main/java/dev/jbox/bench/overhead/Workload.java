@@ -9,7 +9,7 @@ import java.util.Locale;
  * are rates (work per second), so the amounts may differ; the per-operation sizes do not.
  */
 public enum Workload {
-    CPU_FP("cpu-fp", "CPU, floating point: 256×256 double matrix products", "MFLOP/s", 30, 2),
+    CPU_FP("cpu-fp", "CPU, floating point: 256×256 double matrix products", "MFLOP/s", 120, 3),
     CPU_INT("cpu-int", "CPU, integer: CRC-32 through a table", "MiB/s", 128, 48),
     MEM_COPY("mem-copy", "memory: copy a 64 MiB array (STREAM Copy, read + write)", "MiB/s", 40, 4),
     FORK_EXEC("fork-exec", "system calls: fork, exec busybox `true`, wait", "fork+exec/s", 300, 10),
