@@ -3,6 +3,7 @@ package dev.jbox.bench;
 import dev.jbox.Store;
 import dev.jbox.image.Image;
 import dev.jbox.image.ImageStore;
+import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.WaitStatus;
 import dev.jbox.runtime.ContainerSpec;
 import dev.jbox.runtime.Runtime;
@@ -31,6 +32,17 @@ public final class BenchImage implements AutoCloseable {
     /** Makes the image now, so nothing timed later pays for it. */
     public static BenchImage create() throws IOException {
         return new BenchImage(BenchRoot.temporaryStore());
+    }
+
+    /**
+     * What every benchmark that starts containers does first: checks for root, starts JNA's
+     * Cleaner from this ordinary thread so that container threads never have to (DESIGN.md
+     * section 4; the CLI's main thread does the same), and makes the image.
+     */
+    public static BenchImage forContainers() throws IOException {
+        BenchRoot.require();
+        Kernel.warmUp();
+        return create();
     }
 
     public Path storeRoot() {

@@ -1,6 +1,5 @@
 package dev.jbox.bench;
 
-import dev.jbox.kernel.Kernel;
 import dev.jbox.runtime.Container;
 import dev.jbox.runtime.ContainerSpec;
 import dev.jbox.runtime.Namespace;
@@ -48,9 +47,7 @@ public class NamespaceBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        BenchRoot.require();
-        Kernel.warmUp(); // JNA's Cleaner from an ordinary thread, as in StartBenchmark
-        image = BenchImage.create();
+        image = BenchImage.forContainers();
         chapter2 = image.runtime(2);
         // One state directory for every start: each create truncates the status file, and the
         // starts never overlap.

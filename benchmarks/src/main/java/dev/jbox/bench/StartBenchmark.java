@@ -48,11 +48,7 @@ public class StartBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        BenchRoot.require();
-        // Starts JNA's Cleaner from this ordinary thread, so container threads never have to
-        // (DESIGN.md section 4); the engine's main thread does the same in dev.jbox.cli.Main.
-        Kernel.warmUp();
-        image = BenchImage.create();
+        image = BenchImage.forContainers();
         chapter1 = image.runtime(1);
         jailedTrue = image.spec(List.of(HOST_TRUE)).build();
         imageBusybox = image.rootfs().resolve("bin/busybox").toString();

@@ -3,7 +3,6 @@ package dev.jbox.bench.memory;
 import dev.jbox.bench.BenchCli;
 import dev.jbox.bench.BenchException;
 import dev.jbox.bench.BenchImage;
-import dev.jbox.bench.BenchRoot;
 import dev.jbox.bench.Json;
 import dev.jbox.bench.ProcMemory;
 import dev.jbox.bench.Stats;
@@ -47,12 +46,10 @@ public final class ShimMemory implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        BenchRoot.require();
         if (count < 1) {
             throw new BenchException("--containers must be at least 1");
         }
-        Kernel.warmUp();
-        try (BenchImage image = BenchImage.create()) {
+        try (BenchImage image = BenchImage.forContainers()) {
             measure(image);
         }
         return 0;

@@ -3,7 +3,6 @@ package dev.jbox.bench.overhead;
 import dev.jbox.bench.BenchCli;
 import dev.jbox.bench.BenchException;
 import dev.jbox.bench.BenchImage;
-import dev.jbox.bench.BenchRoot;
 import dev.jbox.bench.Commands;
 import dev.jbox.bench.Json;
 import dev.jbox.bench.vm.BootResult;
@@ -82,12 +81,10 @@ public final class Overhead implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        BenchRoot.require();
         if (reps < 1 || vmReps < 1) {
             throw new BenchException("--reps and --vm-reps must be at least 1");
         }
-        Kernel.warmUp();
-        try (BenchImage image = BenchImage.create()) {
+        try (BenchImage image = BenchImage.forContainers()) {
             Path program = WorkProgram.build(image.directory("work"));
             Path hostDir = image.directory("host-io");
             Path inImage = image.rootfs().resolve(IN_CONTAINER.substring(1));

@@ -6,24 +6,12 @@ import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.text.DecimalFormat;
 import java.util.List;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberTickUnit;
-import org.jfree.chart.labels.ItemLabelAnchor;
-import org.jfree.chart.labels.ItemLabelPosition;
-import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
-import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.renderer.category.BarRenderer;
-import org.jfree.chart.renderer.category.StandardBarPainter;
-import org.jfree.chart.ui.TextAnchor;
-import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
@@ -51,41 +39,18 @@ final class OverheadChart {
         }
         CategoryAxis names = new CategoryAxis();
         names.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        LogAxis ratio = new LogAxis("time × native (median; 1 = native speed; log scale)");
-        ratio.setBase(10);
-        ratio.setSmallestValue(0.1);
-        ratio.setTickUnit(new NumberTickUnit(1), false, true);
-        ratio.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
+        LogAxis ratio = HorizontalBars.logAxis("time × native (median; 1 = native speed; log scale)");
         // Room left of 1 for a container that came out faster, right of the largest for its label.
         ratio.setRange(Math.min(0.5, smallest / 1.5), largest * 2.5);
         BarRenderer bars = new BarRenderer();
         for (int i = 0; i < envs.size(); i++) {
             bars.setSeriesPaint(i, COLORS[i % COLORS.length]);
         }
-        bars.setBarPainter(new StandardBarPainter());
-        bars.setShadowVisible(false);
-        bars.setBase(ratio.getLowerBound());
-        bars.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator() {
-            @Override
-            public String generateLabel(CategoryDataset dataset, int row, int column) {
-                return Fmt.ratio(dataset.getValue(row, column).doubleValue()) + "×";
-            }
-        });
-        bars.setDefaultItemLabelsVisible(true);
-        bars.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
-        bars.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        HorizontalBars.style(bars, ratio.getLowerBound(), v -> Fmt.ratio(v) + "×");
         bars.setItemMargin(0.05);
-        CategoryPlot plot = new CategoryPlot(data, names, ratio, bars);
-        plot.setOrientation(PlotOrientation.HORIZONTAL);
-        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlineStroke(new BasicStroke(0.5f));
-        ValueMarker nativeSpeed = new ValueMarker(1.0, Color.BLACK, new BasicStroke(1.2f));
-        plot.addRangeMarker(nativeSpeed);
-        JFreeChart chart = new JFreeChart("Overhead against native, same workloads, one run",
-                new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 140 + 30 * envs.size() * overheads.workloads().size());
+        CategoryPlot plot = HorizontalBars.plot(data, names, ratio, bars);
+        plot.addRangeMarker(new ValueMarker(1.0, Color.BLACK, new BasicStroke(1.2f)));
+        HorizontalBars.save(png, "Overhead against native, same workloads, one run", plot,
+                140 + 30 * envs.size() * overheads.workloads().size());
     }
 }
