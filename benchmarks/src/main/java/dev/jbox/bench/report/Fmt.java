@@ -17,9 +17,9 @@ final class Fmt {
         return num(r.stats().median());
     }
 
-    /** The ratio of two medians: one decimal, none from 100 on; two decimals near 1, where small differences matter. */
+    /** The ratio of two medians: two decimals near 1, where small differences matter; fewer far above, more far below. */
     static String ratio(double r) {
-        return String.format(Locale.ROOT, r >= 100 ? "%.0f" : r >= 10 ? "%.1f" : "%.2f", r);
+        return String.format(Locale.ROOT, r >= 100 ? "%.0f" : r >= 10 ? "%.1f" : r >= 0.1 ? "%.2f" : "%.3f", r);
     }
 
     static String ratio(Row r, Row base) {

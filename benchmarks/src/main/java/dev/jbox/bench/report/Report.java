@@ -112,7 +112,7 @@ public final class Report {
         }
         heading("3. Whole process");
         table(tables.process(), "sudo benchmarks/run process --out benchmarks/results/process.json");
-        heading("4. Chapter 2 against crun and runc");
+        heading("4. Chapter 2 against chapter 1, crun and runc");
         table(tables.peers(), "sudo benchmarks/run (jmh and process)");
         heading("5. VM baseline");
         if (files.vm != null) {

@@ -85,6 +85,9 @@ final class Summary {
             find(files.process(), "crun-nocg").ifPresent(c -> s.append("; crun without its cgroup takes ")
                     .append(Fmt.ms(c)).append(" ms"));
             lines.add(s + ".");
+            find(files.engine(), "chapter1Jail").ifPresent(jail -> lines.add("From the same kind of warm engine, the"
+                    + " chapter-1 jail takes " + Fmt.ms(jail) + " ms: the namespaces, the new root, the pivot and"
+                    + " jbox-init's two processes make a chapter-2 start " + Fmt.times(a, jail) + " as long."));
         });
         find(ch2, "none").ifPresent(none -> {
             List<String> costs = new ArrayList<>();

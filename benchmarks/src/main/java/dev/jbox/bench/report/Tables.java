@@ -64,20 +64,26 @@ final class Tables {
         return t;
     }
 
-    /** The start that chapter 2 is about, against the OCI runtimes and the whole jbox command. */
+    /** The start that chapter 2 is about, against a bare spawn, chapter 1, the OCI runtimes and the whole jbox command. */
     Table peers() {
-        Table t = new Table("Chapter 2 against crun and runc, one run: times as multiples of jbox's warm start",
-                "llrrr", "what", "how it is measured", "median ms", "IQR ms", "× jbox chapter 2, warm");
+        Table t = new Table("Chapter 2 against a plain spawn, chapter 1, crun and runc: times as multiples of jbox's"
+                + " warm chapter-2 start", "llrrr", "what", "how it is measured", "median ms", "IQR ms",
+                "× jbox chapter 2, warm");
         Optional<Row> warm = find(files.chapter2(), "all");
         if (warm.isEmpty()) {
             return t;
         }
-        List<Row> rows = new ArrayList<>(List.of(warm.get()));
+        List<Row> rows = new ArrayList<>();
+        for (String name : List.of("spawnBusyboxTrue", "chapter1Jail")) {
+            find(files.engine(), name).ifPresent(rows::add);
+        }
+        rows.add(warm.get());
         for (String name : List.of("crun-nocg", "crun", "runc", "jbox2")) {
             find(files.process(), name).ifPresent(rows::add);
         }
         for (Row r : rows) {
-            String how = r.group() == Row.Group.CHAPTER2 ? "in a warm engine (JMH): create, start, wait" : "whole process (hyperfine)";
+            boolean engine = r.group() == Row.Group.ENGINE || r.group() == Row.Group.CHAPTER2;
+            String how = engine ? "in a warm engine (JMH): start and wait" : "whole process (hyperfine)";
             String what = r.group() == Row.Group.CHAPTER2 ? "jbox chapter 2, all namespaces" : r.label();
             t.row(what, how, Fmt.ms(r), iqr(r), Fmt.ratio(r, warm.get()));
         }
