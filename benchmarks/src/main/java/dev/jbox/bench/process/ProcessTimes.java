@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
 @Command(name = "benchmarks/run process", mixinStandardHelpOptions = true,
         description = "Whole-process start times of /bin/true: host, chroot, JVM, jbox run (chapters 1 and 2), crun, runc.")
 public final class ProcessTimes implements Callable<Integer> {
+    private static final String NETWORK_PREFIX = "jboxbnch";
+
     @Option(names = "--runs", defaultValue = "30", description = "Timed runs per command (default: ${DEFAULT-VALUE}).")
     int runs;
 
@@ -53,26 +55,30 @@ public final class ProcessTimes implements Callable<Integer> {
         // The image is made now, so no timed run pays for creating it.
         try (BenchImage image = BenchImage.create()) {
             Path store = image.storeRoot();
-            OciBundles oci = new OciBundles(store.resolve("oci"), image.rootfs());
-            List<ProcessResults.Command> commands = commands(image.rootfs(), jar);
-            commands.addAll(oci.hostCommands());
-            boolean hyperfine = Commands.onPath("hyperfine");
-            String tool = hyperfine ? Commands.firstLineOr("hyperfine", List.of("hyperfine", "--version"))
-                    : "ProcessBuilder loop (hyperfine is not installed: apt-get install -y hyperfine)";
-            List<ProcessResults.Command> timed = hyperfine ? hyperfine(List.of(), commands, store) : loop(commands, store);
-            if (hyperfine) {
-                timed.addAll(hyperfine(oci.privateMountNamespace(), oci.privateCommands(), store));
-            } else if (!oci.privateCommands().isEmpty()) {
-                System.err.println("process: crun not measured: it runs in a mount namespace of its own here, which"
-                        + " only hyperfine can be started in; install it: apt-get install -y hyperfine");
+            try {
+                OciBundles oci = new OciBundles(store.resolve("oci"), image.rootfs());
+                List<ProcessResults.Command> commands = commands(image.rootfs(), jar);
+                commands.addAll(oci.hostCommands());
+                boolean hyperfine = Commands.onPath("hyperfine");
+                String tool = hyperfine ? Commands.firstLineOr("hyperfine", List.of("hyperfine", "--version"))
+                        : "ProcessBuilder loop (hyperfine is not installed: apt-get install -y hyperfine)";
+                List<ProcessResults.Command> timed = hyperfine ? hyperfine(List.of(), commands, store) : loop(commands, store);
+                if (hyperfine) {
+                    timed.addAll(hyperfine(oci.privateMountNamespace(), oci.privateCommands(), store));
+                } else if (!oci.privateCommands().isEmpty()) {
+                    System.err.println("process: crun not measured: it runs in a mount namespace of its own here, which"
+                            + " only hyperfine can be started in; install it: apt-get install -y hyperfine");
+                }
+                for (ProcessResults.Command c : timed) {
+                    Stats s = Stats.of(c.millis());
+                    System.err.printf(Locale.ROOT, "process: %-40s median %7.2f ms (IQR %.2f-%.2f), n=%d%n",
+                            c.name(), s.median(), s.p25(), s.p75(), s.n());
+                }
+                Json.write(out, new ProcessResults(tool, warmup, runs, timed));
+                return 0;
+            } finally {
+                resetJbox(store);
             }
-            for (ProcessResults.Command c : timed) {
-                Stats s = Stats.of(c.millis());
-                System.err.printf(Locale.ROOT, "process: %-40s median %7.2f ms (IQR %.2f-%.2f), n=%d%n",
-                        c.name(), s.median(), s.p25(), s.p75(), s.n());
-            }
-            Json.write(out, new ProcessResults(tool, warmup, runs, timed));
-            return 0;
         }
     }
 
@@ -91,8 +97,10 @@ public final class ProcessTimes implements Callable<Integer> {
                     "./jbox --version"));
             list.add(command("jbox", "./jbox run --chapter 1 busybox true (the launcher users run)",
                     "./jbox run --chapter 1 busybox true"));
-            list.add(command("jbox2", "./jbox run --rm busybox true (chapter 2: all namespaces, container state)",
-                    "./jbox run --rm busybox true"));
+            list.add(command("jbox2", "./jbox run --rm busybox true (chapter 2 as users run it: all namespaces, the"
+                    + " container's record, the default bridge network)", "./jbox run --rm busybox true"));
+            list.add(command("jbox2-nonet", "./jbox run --rm --network none busybox true (the same with loopback only)",
+                    "./jbox run --rm --network none busybox true"));
         }
         return list;
     }
@@ -117,7 +125,7 @@ public final class ProcessTimes implements Callable<Integer> {
                 cmd.addAll(List.of("--command-name", c.name(), c.command()));
             }
             ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-            pb.environment().put("JBOX_ROOT", store.toString());
+            environment(pb, store);
             int code = pb.start().waitFor();
             if (code != 0) {
                 throw new BenchException(String.join(" ", wrapper.isEmpty() ? List.of("hyperfine") : wrapper)
@@ -143,7 +151,7 @@ public final class ProcessTimes implements Callable<Integer> {
             ProcessBuilder pb = new ProcessBuilder(c.command().split(" "))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT);
-            pb.environment().put("JBOX_ROOT", store.toString());
+            environment(pb, store);
             List<Double> millis = new ArrayList<>();
             for (int i = 0; i < warmup + runs; i++) {
                 long start = System.nanoTime();
@@ -159,6 +167,31 @@ public final class ProcessTimes implements Callable<Integer> {
             timed.add(withTimes(c, millis));
         }
         return timed;
+    }
+
+    /**
+     * jbox's state in the temporary store, and its host-wide names (bridge, veth, iptables chains)
+     * under a prefix of the benchmarks' own, so a reader's own jbox network is never touched.
+     */
+    private static void environment(ProcessBuilder pb, Path store) {
+        pb.environment().put("JBOX_ROOT", store.toString());
+        pb.environment().put("JBOX_NETWORK_PREFIX", NETWORK_PREFIX);
+    }
+
+    /** Removes the network the timed `jbox run`s made (bridge, iptables chains) and puts ip_forward back. */
+    private static void resetJbox(Path store) throws IOException, InterruptedException {
+        if (!Files.isExecutable(Path.of("jbox"))) {
+            return;
+        }
+        ProcessBuilder pb = new ProcessBuilder("./jbox", "system", "reset").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        environment(pb, store);
+        int code = pb.start().waitFor();
+        if (code != 0) {
+            throw new BenchException("JBOX_NETWORK_PREFIX=" + NETWORK_PREFIX + " JBOX_ROOT=" + store
+                    + " ./jbox system reset exited with " + code + "; remove the " + NETWORK_PREFIX + "0 bridge and the "
+                    + NETWORK_PREFIX.toUpperCase(Locale.ROOT) + " iptables chains by hand");
+        }
     }
 
     private static ProcessResults.Command withTimes(ProcessResults.Command c, List<Double> millis) {

@@ -72,7 +72,7 @@ final class BookFragments {
         }
         table(a, tables.overhead());
         image(a, Report.OVERHEAD_CHART, "Time of each workload as a multiple of native (medians, log scale)");
-        a.append("Network throughput and latency are not measured yet: they come with jbox's networking.\n");
+        a.append("Network throughput and latency are not measured yet.\n");
         return save("02-namespaces", a);
     }
 

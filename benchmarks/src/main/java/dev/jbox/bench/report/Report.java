@@ -80,7 +80,7 @@ public final class Report {
     /** Chapter 2's chart: every set of namespaces, then the host process, the peers and the whole jbox command. */
     static List<Row> chapter2Rows(ResultFiles files) {
         List<Row> rows = new ArrayList<>(files.chapter2());
-        for (String name : List.of("host", "crun-nocg", "crun", "runc", "jbox2")) {
+        for (String name : List.of("host", "crun-nocg", "crun", "runc", "jbox2-nonet", "jbox2")) {
             Tables.find(files.process(), name).ifPresent(rows::add);
         }
         return rows;
@@ -139,8 +139,8 @@ public final class Report {
             line("");
         }
         heading("Not measured yet");
-        line("- Network throughput and latency (container against host and VM): they come when jbox's networking is"
-                + " on main; see ../README.md.");
+        line("- Network throughput and latency (container against host and VM, over veth, the bridge and NAT): not yet"
+                + " measured; see ../README.md.");
         line("");
         if (Files.exists(files.dir.resolve(CHART))) {
             line("![start latency, log scale](" + CHART + ")");

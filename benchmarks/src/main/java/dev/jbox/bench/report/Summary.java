@@ -102,8 +102,9 @@ final class Summary {
                     + " (differences of medians; a difference smaller than the IQRs in the table is noise).");
         });
         find(files.process(), "jbox2").ifPresent(j -> lines.add("The whole command `./jbox run --rm busybox true` takes **"
-                + Fmt.ms(j) + " ms**, most of it the JVM's start" + find(files.process(), "jbox-version")
-                .map(v -> " (`./jbox --version` takes " + Fmt.ms(v) + " ms)").orElse("")
+                + Fmt.ms(j) + " ms** with the default bridge network" + find(files.process(), "jbox2-nonet")
+                .map(n -> " (" + Fmt.ms(n) + " ms with `--network none`)").orElse("") + ", most of it the JVM's start"
+                + find(files.process(), "jbox-version").map(v -> " (`./jbox --version` takes " + Fmt.ms(v) + " ms)").orElse("")
                 + find(files.process(), "runc").map(r -> "; `runc run` takes " + Fmt.ms(r) + " ms").orElse("") + "."));
         memory().ifPresent(lines::add);
         overhead().ifPresent(lines::add);

@@ -78,7 +78,7 @@ final class Tables {
             find(files.engine(), name).ifPresent(rows::add);
         }
         rows.add(warm.get());
-        for (String name : List.of("crun-nocg", "crun", "runc", "jbox2")) {
+        for (String name : List.of("crun-nocg", "crun", "runc", "jbox2-nonet", "jbox2")) {
             find(files.process(), name).ifPresent(rows::add);
         }
         for (Row r : rows) {
