@@ -1,17 +1,11 @@
 package dev.jbox.bench;
 
-import dev.jbox.Store;
-import dev.jbox.image.Image;
-import dev.jbox.image.ImageStore;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.Spawn;
-import dev.jbox.kernel.WaitStatus;
 import dev.jbox.runtime.Container;
 import dev.jbox.runtime.ContainerSpec;
 import dev.jbox.runtime.Runtime;
-import dev.jbox.runtime.Runtimes;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -40,52 +34,46 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(2)
 @State(Scope.Benchmark)
 public class StartBenchmark {
     private static final String HOST_TRUE = "/bin/true";
 
-    private Path storeRoot;
+    private BenchImage image;
     private Runtime chapter1;
     private ContainerSpec jailedTrue;
     private String imageBusybox;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        BenchRoot.require();
-        // Starts JNA's Cleaner from this ordinary thread, so container threads never have to
-        // (DESIGN.md section 4); the engine's main thread does the same in dev.jbox.cli.Main.
-        Kernel.warmUp();
-        storeRoot = BenchRoot.temporaryStore();
-        Store store = new Store(storeRoot);
-        Image busybox = new ImageStore(store).get(ImageStore.DEFAULT_IMAGE);
-        chapter1 = Runtimes.forChapter(1, store);
-        jailedTrue = ContainerSpec.builder(busybox.rootfs(), List.of(HOST_TRUE)).env(busybox.config().env()).build();
-        imageBusybox = busybox.rootfs().resolve("bin/busybox").toString();
+        image = BenchImage.forContainers();
+        chapter1 = image.runtime(1);
+        jailedTrue = image.spec(List.of(HOST_TRUE)).build();
+        imageBusybox = image.rootfs().resolve("bin/busybox").toString();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        BenchRoot.delete(storeRoot);
+        image.close();
     }
 
     @Benchmark
     public int chapter1Jail() {
         Container jail = chapter1.create(jailedTrue);
         jail.start();
-        return succeeded(jail.waitFor());
+        return BenchImage.succeeded(jail.waitFor());
     }
 
     @Benchmark
     public int spawnBusyboxTrue() {
-        return succeeded(Kernel.waitpid(Spawn.program(imageBusybox, List.of("true")).start()));
+        return BenchImage.succeeded(Kernel.waitpid(Spawn.program(imageBusybox, List.of("true")).start()));
     }
 
     @Benchmark
     public int spawnHostTrue() {
-        return succeeded(Kernel.waitpid(Spawn.program(HOST_TRUE, List.of("true")).start()));
+        return BenchImage.succeeded(Kernel.waitpid(Spawn.program(HOST_TRUE, List.of("true")).start()));
     }
 
     @Benchmark
@@ -96,13 +84,5 @@ public class StartBenchmark {
             throw new IllegalStateException(HOST_TRUE + " exited with " + code);
         }
         return code;
-    }
-
-    /** A start that failed must stop the benchmark, not be timed as a fast one. */
-    private static int succeeded(WaitStatus status) {
-        if (!status.exited() || status.exitCode() != 0) {
-            throw new IllegalStateException("true " + status + "; the benchmark would time a failure");
-        }
-        return status.raw();
     }
 }

@@ -1,15 +1,13 @@
 package dev.jbox.bench.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jbox.Store;
 import dev.jbox.bench.BenchCli;
+import dev.jbox.bench.BenchImage;
 import dev.jbox.bench.BenchException;
 import dev.jbox.bench.BenchRoot;
 import dev.jbox.bench.Commands;
 import dev.jbox.bench.Json;
 import dev.jbox.bench.Stats;
-import dev.jbox.image.Image;
-import dev.jbox.image.ImageStore;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,13 +21,17 @@ import picocli.CommandLine.Option;
 
 /**
  * Whole-process start of {@code /bin/true}, as a user at a shell sees it: on the host, in a
- * chroot(8), in a JVM that does nothing, and through {@code jbox run --chapter 1}. The
- * difference between the JVM line and the jbox lines is the engine; the rest is the JVM.
- * Uses hyperfine when it is installed, else a plain loop of ProcessBuilder starts.
+ * chroot(8), in a JVM that does nothing, through {@code jbox run --chapter 1} and the chapter-2
+ * {@code jbox run --rm}, and through the OCI runtimes crun and runc on the same busybox root
+ * file system. The difference between the JVM line and the jbox lines is the engine; the rest
+ * is the JVM. Uses hyperfine when it is installed, else a plain loop of ProcessBuilder starts
+ * (without crun, which must run in a mount namespace of its own: see {@link OciBundles}).
  */
 @Command(name = "benchmarks/run process", mixinStandardHelpOptions = true,
-        description = "Whole-process start times of /bin/true: host, chroot, JVM, jbox run --chapter 1.")
+        description = "Whole-process start times of /bin/true: host, chroot, JVM, jbox run (chapters 1 and 2), crun, runc.")
 public final class ProcessTimes implements Callable<Integer> {
+    private static final String NETWORK_PREFIX = "jboxbnch";
+
     @Option(names = "--runs", defaultValue = "30", description = "Timed runs per command (default: ${DEFAULT-VALUE}).")
     int runs;
 
@@ -50,28 +52,38 @@ public final class ProcessTimes implements Callable<Integer> {
         if (!Files.isRegularFile(jar)) {
             throw new BenchException("no target/jbox.jar; run from the repository root after mvn package (benchmarks/run does both)");
         }
-        Path store = BenchRoot.temporaryStore();
-        try {
-            // Made now, so no timed run pays for creating the image.
-            Image image = new ImageStore(new Store(store)).get(ImageStore.DEFAULT_IMAGE);
-            List<ProcessResults.Command> commands = commands(image.rootfs(), jar);
-            boolean hyperfine = Commands.onPath("hyperfine");
-            String tool = hyperfine ? Commands.firstLineOr("hyperfine", List.of("hyperfine", "--version"))
-                    : "ProcessBuilder loop (hyperfine is not installed: apt-get install -y hyperfine)";
-            List<ProcessResults.Command> timed = hyperfine ? hyperfine(commands, store) : loop(commands, store);
-            for (ProcessResults.Command c : timed) {
-                Stats s = Stats.of(c.millis());
-                System.err.printf(Locale.ROOT, "process: %-40s median %7.2f ms (IQR %.2f-%.2f), n=%d%n",
-                        c.name(), s.median(), s.p25(), s.p75(), s.n());
+        // The image is made now, so no timed run pays for creating it.
+        try (BenchImage image = BenchImage.create()) {
+            Path store = image.storeRoot();
+            try {
+                OciBundles oci = new OciBundles(store.resolve("oci"), image.rootfs());
+                List<ProcessResults.Command> commands = commands(image.rootfs(), jar);
+                commands.addAll(oci.hostCommands());
+                boolean hyperfine = Commands.onPath("hyperfine");
+                String tool = hyperfine ? Commands.firstLineOr("hyperfine", List.of("hyperfine", "--version"))
+                        : "ProcessBuilder loop (hyperfine is not installed: apt-get install -y hyperfine)";
+                List<ProcessResults.Command> timed = hyperfine ? hyperfine(List.of(), commands, store) : loop(commands, store);
+                if (hyperfine) {
+                    timed.addAll(hyperfine(oci.privateMountNamespace(), oci.privateCommands(), store));
+                } else if (!oci.privateCommands().isEmpty()) {
+                    System.err.println("process: crun not measured: it runs in a mount namespace of its own here, which"
+                            + " only hyperfine can be started in; install it: apt-get install -y hyperfine");
+                }
+                for (ProcessResults.Command c : timed) {
+                    Stats s = Stats.of(c.millis());
+                    System.err.printf(Locale.ROOT, "process: %-40s median %7.2f ms (IQR %.2f-%.2f), n=%d%n",
+                            c.name(), s.median(), s.p25(), s.p75(), s.n());
+                }
+                Json.write(out, new ProcessResults(tool, warmup, runs, timed));
+                return 0;
+            } finally {
+                resetJbox(store);
             }
-            Json.write(out, new ProcessResults(tool, warmup, runs, timed));
-            return 0;
-        } finally {
-            BenchRoot.delete(store);
         }
     }
 
     private static List<ProcessResults.Command> commands(Path rootfs, Path jar) {
+        // A mutable list: the peers are added after these.
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<ProcessResults.Command> list = new ArrayList<>(List.of(
                 command("host", "/bin/true on the host", "/bin/true"),
@@ -85,29 +97,39 @@ public final class ProcessTimes implements Callable<Integer> {
                     "./jbox --version"));
             list.add(command("jbox", "./jbox run --chapter 1 busybox true (the launcher users run)",
                     "./jbox run --chapter 1 busybox true"));
+            list.add(command("jbox2", "./jbox run --rm busybox true (chapter 2 as users run it: all namespaces, the"
+                    + " container's record, the default bridge network)", "./jbox run --rm busybox true"));
+            list.add(command("jbox2-nonet", "./jbox run --rm --network none busybox true (the same with loopback only)",
+                    "./jbox run --rm --network none busybox true"));
         }
         return list;
     }
 
-    private static ProcessResults.Command command(String name, String label, String commandLine) {
+    static ProcessResults.Command command(String name, String label, String commandLine) {
         return new ProcessResults.Command(name, label, commandLine, List.of());
     }
 
-    private List<ProcessResults.Command> hyperfine(List<ProcessResults.Command> commands, Path store)
+    /** Times {@code commands} with hyperfine, itself started through {@code wrapper} (empty: directly). */
+    private List<ProcessResults.Command> hyperfine(List<String> wrapper, List<ProcessResults.Command> commands, Path store)
             throws IOException, InterruptedException {
+        if (commands.isEmpty()) {
+            return new ArrayList<>();
+        }
         Path json = Files.createTempFile("jbox-bench-hyperfine-", ".json");
         try {
             // -N: no shell in between, so the shell's own start is not counted.
-            List<String> cmd = new ArrayList<>(List.of("hyperfine", "-N", "--style", "basic", "--warmup",
+            List<String> cmd = new ArrayList<>(wrapper);
+            cmd.addAll(List.of("hyperfine", "-N", "--style", "basic", "--warmup",
                     Integer.toString(warmup), "--runs", Integer.toString(runs), "--export-json", json.toString()));
             for (ProcessResults.Command c : commands) {
                 cmd.addAll(List.of("--command-name", c.name(), c.command()));
             }
             ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-            pb.environment().put("JBOX_ROOT", store.toString());
+            environment(pb, store);
             int code = pb.start().waitFor();
             if (code != 0) {
-                throw new BenchException("hyperfine exited with " + code + " (a command failed? see above)");
+                throw new BenchException(String.join(" ", wrapper.isEmpty() ? List.of("hyperfine") : wrapper)
+                        + " exited with " + code + " (a command failed? see above)");
             }
             JsonNode results = Json.mapper().readTree(json.toFile()).get("results");
             List<ProcessResults.Command> timed = new ArrayList<>();
@@ -129,7 +151,7 @@ public final class ProcessTimes implements Callable<Integer> {
             ProcessBuilder pb = new ProcessBuilder(c.command().split(" "))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT);
-            pb.environment().put("JBOX_ROOT", store.toString());
+            environment(pb, store);
             List<Double> millis = new ArrayList<>();
             for (int i = 0; i < warmup + runs; i++) {
                 long start = System.nanoTime();
@@ -145,6 +167,31 @@ public final class ProcessTimes implements Callable<Integer> {
             timed.add(withTimes(c, millis));
         }
         return timed;
+    }
+
+    /**
+     * jbox's state in the temporary store, and its host-wide names (bridge, veth, iptables chains)
+     * under a prefix of the benchmarks' own, so a reader's own jbox network is never touched.
+     */
+    private static void environment(ProcessBuilder pb, Path store) {
+        pb.environment().put("JBOX_ROOT", store.toString());
+        pb.environment().put("JBOX_NETWORK_PREFIX", NETWORK_PREFIX);
+    }
+
+    /** Removes the network the timed `jbox run`s made (bridge, iptables chains) and puts ip_forward back. */
+    private static void resetJbox(Path store) throws IOException, InterruptedException {
+        if (!Files.isExecutable(Path.of("jbox"))) {
+            return;
+        }
+        ProcessBuilder pb = new ProcessBuilder("./jbox", "system", "reset").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        environment(pb, store);
+        int code = pb.start().waitFor();
+        if (code != 0) {
+            throw new BenchException("JBOX_NETWORK_PREFIX=" + NETWORK_PREFIX + " JBOX_ROOT=" + store
+                    + " ./jbox system reset exited with " + code + "; remove the " + NETWORK_PREFIX + "0 bridge and the "
+                    + NETWORK_PREFIX.toUpperCase(Locale.ROOT) + " iptables chains by hand");
+        }
     }
 
     private static ProcessResults.Command withTimes(ProcessResults.Command c, List<Double> millis) {

@@ -1,8 +1,6 @@
 package dev.jbox.bench.report;
 
 import dev.jbox.bench.BenchException;
-import dev.jbox.bench.Stats;
-import dev.jbox.bench.vm.VmResults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,38 +8,41 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.ToDoubleFunction;
 
 /**
- * Writes RESULTS.md, MACHINE.md and the start-latency chart from the result files of one
- * run in a directory. Every number in them comes from those files: nothing is typed by hand.
+ * Writes RESULTS.md, MACHINE.md, the charts and the book's fragments from the result files of
+ * one run in a directory. Every number in them comes from those files: nothing is typed by hand.
  */
 public final class Report {
     static final String RESULTS = "RESULTS.md";
     static final String CHART = "start-latency.png";
+    static final String CHAPTER2_CHART = "chapter2-start.png";
+    static final String OVERHEAD_CHART = "overhead.png";
 
     private final ResultFiles files;
+    private final Tables tables;
+    private final Summary summary;
     private final StringBuilder md = new StringBuilder();
 
     private Report(ResultFiles files) {
         this.files = files;
+        this.tables = new Tables(files);
+        this.summary = new Summary(files);
     }
 
     public static void main(String[] args) {
         try {
             Path dir = Path.of(args.length > 0 ? args[0] : "benchmarks/results");
             ResultFiles files = new ResultFiles(dir);
-            if (files.jmh == null && files.process == null && files.vm == null) {
+            if (files.isEmpty()) {
                 throw new BenchException("no result files in " + dir + "; run the benchmarks first: sudo benchmarks/run");
             }
+            writeCharts(dir, files);
             Files.writeString(dir.resolve(RESULTS), new Report(files).markdown());
             Files.writeString(dir.resolve(MachineInfo.FILE), MachineInfo.markdown(files));
-            LatencyChart.write(dir.resolve(CHART), files);
-            System.err.println("report: wrote " + dir.resolve(RESULTS) + ", " + dir.resolve(MachineInfo.FILE)
-                    + " and " + dir.resolve(CHART));
+            List<Path> fragments = BookFragments.write(dir, files, new Tables(files), new Summary(files));
+            System.err.println("report: wrote " + dir.resolve(RESULTS) + ", " + MachineInfo.FILE + ", the charts and "
+                    + fragments.size() + " book fragments");
         } catch (BenchException e) {
             System.err.println("report: " + e.getMessage());
             System.exit(1);
@@ -51,166 +52,121 @@ public final class Report {
         }
     }
 
+    /** Only the charts that have data; the fragments refer only to charts that exist. */
+    private static void writeCharts(Path dir, ResultFiles files) throws IOException {
+        List<Row> all = startRows(files);
+        if (!all.isEmpty()) {
+            String accelerator = files.vm == null ? "" : " (VM: " + files.vm.accelerator().toUpperCase() + ")";
+            LatencyChart.write(dir.resolve(CHART), "Starting /bin/true: container vs process vs VM" + accelerator, all);
+        }
+        List<Row> chapter2 = chapter2Rows(files);
+        if (!chapter2.isEmpty()) {
+            LatencyChart.write(dir.resolve(CHAPTER2_CHART), "Chapter 2: starting /bin/true in namespaces, and the peers", chapter2);
+        }
+        if (files.overhead != null) {
+            OverheadChart.write(dir.resolve(OVERHEAD_CHART), new Overheads(files.overhead));
+        }
+    }
+
+    /** The main chart: chapter 1's warm starts, chapter 2's with all namespaces, whole processes, VM boots. */
+    static List<Row> startRows(ResultFiles files) {
+        List<Row> rows = new ArrayList<>(files.engine());
+        Tables.find(files.chapter2(), "all").ifPresent(rows::add);
+        rows.addAll(files.process());
+        rows.addAll(files.vmUp());
+        return rows;
+    }
+
+    /** Chapter 2's chart: every set of namespaces, then the host process, the peers and the whole jbox command. */
+    static List<Row> chapter2Rows(ResultFiles files) {
+        List<Row> rows = new ArrayList<>(files.chapter2());
+        for (String name : List.of("host", "crun-nocg", "crun", "runc", "jbox2-nonet", "jbox2")) {
+            Tables.find(files.process(), name).ifPresent(rows::add);
+        }
+        return rows;
+    }
+
     String markdown() {
-        List<Row> engine = files.engine();
-        List<Row> process = files.process();
-        List<Row> vmUp = files.vmUp();
-        line("# jbox start latency: results");
+        line("# jbox benchmarks: results");
         line("");
         line("One run of `sudo benchmarks/run`, report written " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-                + ". The machine: [MACHINE.md](MACHINE.md). Generated by `dev.jbox.bench.report.Report` from "
-                + "`jmh.json`, `process.json` and `vm.json` in this directory: do not edit by hand. "
-                + "What the numbers mean: [../README.md](../README.md). Times are medians; the spread is the "
-                + "interquartile range (p25-p75), and for the few VM boots the whole range.");
+                + ". The machine: [MACHINE.md](MACHINE.md). Generated by `dev.jbox.bench.report.Report` from the JSON"
+                + " files in this directory: do not edit by hand. What the numbers mean: [../README.md](../README.md)."
+                + " Times are medians; the spread is the interquartile range (p25-p75), and for the few VM boots and"
+                + " workload rounds the whole range. Ratios divide medians of this run.");
         line("");
-        summary(engine, process, vmUp);
-        engineTable(engine);
-        processTable(process);
-        vmTable(vmUp, engine, process);
-        line("![start latency, log scale](" + CHART + ")");
+        line("## Summary");
+        line("");
+        List<String> findings = new ArrayList<>(summary.chapter1());
+        summary.vm().ifPresent(findings::add);
+        findings.addAll(summary.chapter2());
+        findings.forEach(f -> line("- " + f));
+        line("");
+        heading("1. Chapter 1 in a warm engine");
+        table(tables.engine(), "sudo benchmarks/run jmh StartBenchmark");
+        heading("2. Chapter 2 in a warm engine: what each namespace costs");
+        table(tables.chapter2(), "sudo benchmarks/run jmh NamespaceBenchmark");
+        if (Files.exists(files.dir.resolve(CHAPTER2_CHART))) {
+            line("![chapter 2 start latency, log scale](" + CHAPTER2_CHART + ")");
+            line("");
+        }
+        heading("3. Whole process");
+        table(tables.process(), "sudo benchmarks/run process --out benchmarks/results/process.json");
+        heading("4. Chapter 2 against chapter 1, crun and runc");
+        table(tables.peers(), "sudo benchmarks/run (jmh and process)");
+        heading("5. VM baseline");
+        if (files.vm != null) {
+            line("Accelerator **" + files.vm.accelerator().toUpperCase() + "**: " + files.vm.acceleratorNote() + ". "
+                    + files.vm.qemu() + ". \"up\" is the time from starting QEMU to the marker the guest's /init prints on"
+                    + " the serial console; \"exit\" is until QEMU has exited after the guest rebooted (-no-reboot).");
+            line("");
+        }
+        table(tables.vm(), "sudo benchmarks/vm compare --out benchmarks/results/vm.json");
+        heading("6. Memory per running container");
+        table(tables.memory(), "sudo benchmarks/run memory --out benchmarks/results/memory.json");
+        heading("7. Overhead: native, container, VM");
+        if (files.overhead != null) {
+            line("After Felter et al. (ISPASS 2015): one static C program, timing itself, in each environment. The VM's"
+                    + " accelerator is **" + files.overhead.accelerator().toUpperCase() + "** (" + files.overhead.acceleratorNote()
+                    + "); under TCG every VM ratio is the emulator's, not virtualisation's.");
+            line("");
+            files.overhead.environments().forEach(e -> line("- **" + e.name() + "**: " + e.label()));
+            line("");
+        }
+        table(tables.overhead(), "sudo benchmarks/run overhead --out benchmarks/results/overhead.json");
+        if (Files.exists(files.dir.resolve(OVERHEAD_CHART))) {
+            line("![overhead against native, log scale](" + OVERHEAD_CHART + ")");
+            line("");
+        }
+        heading("Not measured yet");
+        line("- Network throughput and latency (container against host and VM, over veth, the bridge and NAT): not yet"
+                + " measured; see ../README.md.");
+        line("");
+        if (Files.exists(files.dir.resolve(CHART))) {
+            line("![start latency, log scale](" + CHART + ")");
+        }
         return md.toString();
     }
 
-    private void summary(List<Row> engine, List<Row> process, List<Row> vmUp) {
-        line("## Summary");
-        line("");
-        Optional<Row> jail = find(engine, "chapter1Jail");
-        Optional<Row> busybox = find(engine, "spawnBusyboxTrue");
-        Optional<Row> jbox = jboxRun(process);
-        if (jail.isPresent() && busybox.isPresent()) {
-            line(String.format(Locale.ROOT, "- A chapter-1 container (`/bin/true` in a chroot jail) starts and exits in "
-                            + "**%s ms** from a warm engine: %s the %s ms of spawning the same busybox binary without a jail.",
-                    ms(jail.get()), times(jail.get(), busybox.get()), ms(busybox.get())));
-        }
-        jbox.ifPresent(j -> {
-            // Each command against the JVM started the same way, so the difference is the engine's work.
-            Optional<Row> baseline = find(process, j.name().equals("jbox") ? "jbox-version" : "jvm");
-            line("- As a whole process, `" + j.label().replaceAll(" \\(.*", "") + "` takes **" + ms(j) + " ms**"
-                    + baseline.map(b -> "; `" + b.label().replaceAll(":.*", "") + "`, the same JVM and CLI without a container, takes "
-                    + ms(b) + " ms").orElse("") + ".");
-        });
-        if (!vmUp.isEmpty()) {
-            Row fastest = vmUp.stream().min((a, b) -> Double.compare(a.stats().median(), b.stats().median())).get();
-            StringBuilder s = new StringBuilder("- The fastest VM here (" + fastest.label() + ") boots to its init in **"
-                    + ms(fastest) + " ms**");
-            jbox.ifPresent(j -> s.append(": ").append(times(fastest, j)).append(" a whole `jbox run`"));
-            jail.ifPresent(j -> s.append(", ").append(times(fastest, j)).append(" a chapter-1 container in a warm engine"));
-            line(s + ".");
-        }
+    private void heading(String title) {
+        line("## " + title);
         line("");
     }
 
-    private void engineTable(List<Row> rows) {
-        if (rows.isEmpty()) {
-            missing("In a warm engine", "sudo benchmarks/run jmh -rf json -rff benchmarks/results/jmh.json StartBenchmark");
+    /** The table, or a line saying how to measure what it would hold. */
+    private void table(Table table, String command) {
+        if (table.isEmpty()) {
+            line("Not measured in this run; `" + command + "` measures it.");
+            line("");
             return;
         }
-        line("## 1. In a warm engine (JMH SampleTime, `/bin/true` started and waited for)");
+        line(table.title() + ":");
         line("");
-        statsTable(rows, find(rows, "spawnHostTrue").orElse(rows.get(0)), "benchmark", "what it does",
-                r -> "`" + r.name() + "`", "p90 ms", Stats::p90, "samples");
-    }
-
-    private void processTable(List<Row> rows) {
-        if (rows.isEmpty()) {
-            missing("Whole process", "sudo benchmarks/run process --out benchmarks/results/process.json");
-            return;
-        }
-        line("## 2. Whole process (" + files.process.tool() + ", " + files.process.warmup() + " warm-up runs, then "
-                + files.process.runs() + ")");
+        md.append(table.markdown());
         line("");
-        statsTable(rows, find(rows, "host").orElse(rows.get(0)), "name", "command", Row::name, "min ms", Stats::min, "runs");
-    }
-
-    /** Name, label, median, IQR, one more statistic, the count and the ratio of each median to {@code base}'s. */
-    private void statsTable(List<Row> rows, Row base, String nameHeader, String labelHeader, Function<Row, String> name,
-                            String extraHeader, ToDoubleFunction<Stats> extra, String countHeader) {
-        line("| " + nameHeader + " | " + labelHeader + " | median ms | IQR ms | " + extraHeader + " | " + countHeader
-                + " | × " + base.name() + " |");
-        line("|---|---|--:|--:|--:|--:|--:|");
-        for (Row r : rows) {
-            Stats s = r.stats();
-            line("| " + name.apply(r) + " | " + r.label() + " | " + ms(r) + " | " + range(s.p25(), s.p75()) + " | "
-                    + fmt(extra.applyAsDouble(s)) + " | " + s.n() + " | " + ratio(r, base) + " |");
-        }
-        line("");
-    }
-
-    private void vmTable(List<Row> vmUp, List<Row> engine, List<Row> process) {
-        if (vmUp.isEmpty()) {
-            missing("VM baseline", "sudo benchmarks/vm compare --out benchmarks/results/vm.json");
-            return;
-        }
-        VmResults vm = files.vm;
-        line("## 3. VM baseline (" + vm.qemu() + ", accelerator **" + vm.accelerator().toUpperCase() + "**: "
-                + vm.acceleratorNote() + ")");
-        line("");
-        line("Guest: " + vm.kernel() + ", busybox initramfs, " + vm.memoryMiB() + " MiB, 1 vCPU. \"up\" is the time "
-                + "from starting QEMU to the marker the guest's /init prints on the serial console; \"exit\" is until "
-                + "QEMU has exited after the guest rebooted (-no-reboot).");
-        line("");
-        Optional<Row> jbox = jboxRun(process);
-        Optional<Row> jail = find(engine, "chapter1Jail");
-        List<Row> exits = files.vmExit();
-        line("| configuration | median up ms | range ms | median exit ms | peak RSS MiB | boots | × whole jbox run | × chapter-1 in engine |");
-        line("|---|--:|--:|--:|--:|--:|--:|--:|");
-        for (int i = 0; i < vmUp.size(); i++) {
-            Row r = vmUp.get(i);
-            Stats s = r.stats();
-            line("| " + r.label() + " | " + ms(r) + " | " + range(s.min(), s.max()) + " | " + ms(exits.get(i)) + " | "
-                    + fmt(files.medianPeakRssMiB(vm.configs().get(i))) + " | " + s.n() + " | "
-                    + jbox.map(j -> ratio(r, j)).orElse("-") + " | " + jail.map(j -> ratio(r, j)).orElse("-") + " |");
-        }
-        line("");
-    }
-
-    /** The launcher users run if it was measured, else the jar. */
-    static Optional<Row> jboxRun(List<Row> process) {
-        return find(process, "jbox").or(() -> find(process, "jbox-jar"));
-    }
-
-    static Optional<Row> find(List<Row> rows, String name) {
-        return rows.stream().filter(r -> r.name().equals(name)).findFirst();
-    }
-
-    private void missing(String section, String command) {
-        line("## " + section);
-        line("");
-        line("Not measured in this run; `" + command + "` measures it.");
-        line("");
-    }
-
-    private static String ms(Row r) {
-        return fmt(r.stats().median());
-    }
-
-    private static String ratio(Row r, Row base) {
-        return String.format(Locale.ROOT, r.stats().median() / base.stats().median() >= 100 ? "%.0f" : "%.1f",
-                r.stats().median() / base.stats().median());
-    }
-
-    private static String times(Row r, Row base) {
-        return ratio(r, base) + " times";
-    }
-
-    private static String range(double low, double high) {
-        return fmt(low) + "-" + fmt(high);
-    }
-
-    /** Three significant figures or so: 0.412, 6.93, 41.2, 1234. */
-    static String fmt(double v) {
-        String pattern = v < 1 ? "%.3f" : v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f";
-        return String.format(Locale.ROOT, pattern, v);
     }
 
     private void line(String s) {
         md.append(s).append('\n');
-    }
-
-    static List<Row> all(ResultFiles files) {
-        List<Row> rows = new ArrayList<>(files.engine());
-        rows.addAll(files.process());
-        rows.addAll(files.vmUp());
-        return rows;
     }
 }

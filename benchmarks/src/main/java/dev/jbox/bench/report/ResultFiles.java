@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbox.bench.BenchException;
 import dev.jbox.bench.Json;
 import dev.jbox.bench.Stats;
+import dev.jbox.bench.memory.MemoryResults;
+import dev.jbox.bench.overhead.OverheadResults;
 import dev.jbox.bench.process.ProcessResults;
 import dev.jbox.bench.vm.BootResult;
 import dev.jbox.bench.vm.VmResults;
@@ -11,37 +13,64 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
-/** The three result files of one run, read into rows; a missing file is an empty section, not an error. */
+/** The result files of one run, read into rows; a missing file is an empty section, not an error. */
 final class ResultFiles {
     static final String JMH = "jmh.json";
     static final String PROCESS = "process.json";
     static final String VM = "vm.json";
-    private static final String BENCHMARK_CLASS = "dev.jbox.bench.StartBenchmark.";
+    static final String MEMORY = "memory.json";
+    static final String OVERHEAD = "overhead.json";
+    private static final String START_BENCHMARK = "dev.jbox.bench.StartBenchmark.";
+    private static final String NAMESPACE_BENCHMARK = "dev.jbox.bench.NamespaceBenchmark.";
     /** The benchmarks in the order that tells the story, from a bare spawn to a container. */
     private static final Map<String, String> ENGINE_LABELS = orderedMap(
             "spawnHostTrue", "posix_spawn of the host's /bin/true (jbox's spawn path, no jail)",
             "processBuilderHostTrue", "ProcessBuilder of the host's /bin/true (the JDK's way)",
             "spawnBusyboxTrue", "posix_spawn of the image's busybox as `true`, no jail",
             "chapter1Jail", "chapter-1 container: thread, unshare(CLONE_FS), chroot, spawn busybox `true`");
+    /** NamespaceBenchmark's parameter values, in the order of the report. */
+    private static final Map<String, String> NAMESPACE_LABELS = orderedMap(
+            "none", "mount namespace only: private mounts, root bind, /dev, /sys, pivot_root, jbox-init (shim and pid 1)",
+            "pid", "and a PID namespace (jbox-init's clone; pid 1 mounts /proc)",
+            "uts", "and a UTS namespace (and sethostname)",
+            "ipc", "and an IPC namespace",
+            "net", "and a network namespace (and its loopback brought up)",
+            "cgroup", "and a cgroup namespace",
+            "all", "all: mount, PID, UTS, IPC, network and cgroup namespaces (the default)");
 
     final Path dir;
     final JsonNode jmh;
     final ProcessResults process;
     final VmResults vm;
+    final MemoryResults memory;
+    final OverheadResults overhead;
 
     ResultFiles(Path dir) {
         this.dir = dir;
-        this.jmh = read(dir.resolve(JMH)).orElse(null);
-        this.process = Files.exists(dir.resolve(PROCESS)) ? Json.read(dir.resolve(PROCESS), ProcessResults.class) : null;
-        this.vm = Files.exists(dir.resolve(VM)) ? Json.read(dir.resolve(VM), VmResults.class) : null;
+        this.jmh = readTree(dir.resolve(JMH)).orElse(null);
+        this.process = read(dir.resolve(PROCESS), ProcessResults.class);
+        this.vm = read(dir.resolve(VM), VmResults.class);
+        this.memory = read(dir.resolve(MEMORY), MemoryResults.class);
+        this.overhead = read(dir.resolve(OVERHEAD), OverheadResults.class);
     }
 
-    private static Optional<JsonNode> read(Path file) {
+    boolean isEmpty() {
+        return jmh == null && process == null && vm == null && memory == null && overhead == null;
+    }
+
+    private static <T> T read(Path file, Class<T> type) {
+        return Files.exists(file) ? Json.read(file, type) : null;
+    }
+
+    private static Optional<JsonNode> readTree(Path file) {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
@@ -52,17 +81,31 @@ final class ResultFiles {
         }
     }
 
-    /** JMH's SampleTime histograms of every fork and iteration, merged, so the median is over all samples. */
+    /** Chapter 1's warm-engine benchmarks ({@code StartBenchmark}). */
     List<Row> engine() {
+        return jmhRows(START_BENCHMARK, Row.Group.ENGINE, ENGINE_LABELS, b -> b.get("benchmark").asText().replace(START_BENCHMARK, ""));
+    }
+
+    /** Chapter 2's warm-engine starts ({@code NamespaceBenchmark}), one row per set of namespaces, named by it. */
+    List<Row> chapter2() {
+        return jmhRows(NAMESPACE_BENCHMARK, Row.Group.CHAPTER2, NAMESPACE_LABELS, b -> b.at("/params/namespaces").asText());
+    }
+
+    /** JMH's SampleTime histograms of every fork and iteration, merged, so the median is over all samples. */
+    private List<Row> jmhRows(String prefix, Row.Group group, Map<String, String> labels,
+                              java.util.function.Function<JsonNode, String> name) {
         List<Row> rows = new ArrayList<>();
         if (jmh == null) {
             return rows;
         }
         for (JsonNode benchmark : jmh) {
+            if (!benchmark.get("benchmark").asText().startsWith(prefix)) {
+                continue;
+            }
             String unit = benchmark.at("/primaryMetric/scoreUnit").asText();
             if (!"sample".equals(benchmark.get("mode").asText()) || !"ms/op".equals(unit)) {
                 throw new BenchException(JMH + " holds " + benchmark.get("mode").asText() + " in " + unit
-                        + "; the report reads SampleTime in ms/op, as StartBenchmark declares: run it without -bm/-tu");
+                        + "; the report reads SampleTime in ms/op, as the benchmarks declare: run them without -bm/-tu");
             }
             Map<Double, Long> counts = new TreeMap<>();
             for (JsonNode fork : benchmark.at("/primaryMetric/rawDataHistogram")) {
@@ -72,19 +115,21 @@ final class ResultFiles {
                     }
                 }
             }
-            String name = benchmark.get("benchmark").asText().replace(BENCHMARK_CLASS, "");
-            rows.add(new Row(Row.Group.ENGINE, name, ENGINE_LABELS.getOrDefault(name, name), Stats.ofCounts(counts)));
+            String n = name.apply(benchmark);
+            rows.add(new Row(group, n, labels.getOrDefault(n, n), Stats.ofCounts(counts)));
         }
-        List<String> order = new ArrayList<>(ENGINE_LABELS.keySet());
-        rows.sort(java.util.Comparator.comparingInt(r -> order.contains(r.name()) ? order.indexOf(r.name()) : order.size()));
+        List<String> order = new ArrayList<>(labels.keySet());
+        rows.sort(Comparator.comparingInt(r -> order.contains(r.name()) ? order.indexOf(r.name()) : order.size()));
         return rows;
     }
 
+    /** Whole-process times; the OCI runtimes are peers, not jbox. */
     List<Row> process() {
         List<Row> rows = new ArrayList<>();
         if (process != null) {
             for (ProcessResults.Command c : process.commands()) {
-                rows.add(new Row(Row.Group.PROCESS, c.name(), c.label(), Stats.of(c.millis())));
+                Row.Group group = c.name().startsWith("crun") || c.name().startsWith("runc") ? Row.Group.PEER : Row.Group.PROCESS;
+                rows.add(new Row(group, c.name(), c.label(), Stats.of(c.millis())));
             }
         }
         return rows;
@@ -99,7 +144,7 @@ final class ResultFiles {
         return vm(BootResult::exitMs, " (to QEMU's exit)");
     }
 
-    private List<Row> vm(java.util.function.ToDoubleFunction<BootResult> metric, String suffix) {
+    private List<Row> vm(ToDoubleFunction<BootResult> metric, String suffix) {
         List<Row> rows = new ArrayList<>();
         if (vm != null) {
             for (VmResults.Series s : vm.configs()) {
@@ -111,7 +156,7 @@ final class ResultFiles {
     }
 
     private static Map<String, String> orderedMap(String... keysAndValues) {
-        Map<String, String> map = new java.util.LinkedHashMap<>();
+        Map<String, String> map = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             map.put(keysAndValues[i], keysAndValues[i + 1]);
         }
@@ -120,5 +165,11 @@ final class ResultFiles {
 
     double medianPeakRssMiB(VmResults.Series series) {
         return Stats.of(series.runs().stream().map(BootResult::peakRssMiB).toList()).median();
+    }
+
+    /** QEMU's PSS when the guest was up, median over the boots; empty for result files from before it was recorded. */
+    Optional<Double> medianPssMiB(VmResults.Series series) {
+        List<Double> pss = series.runs().stream().map(BootResult::upPssMiB).filter(p -> p != null).toList();
+        return pss.isEmpty() ? Optional.empty() : Optional.of(Stats.of(pss).median());
     }
 }

@@ -12,14 +12,23 @@ import dev.jbox.bench.Stats;
  */
 record Row(Group group, String name, String label, Stats stats) {
     enum Group {
-        ENGINE("warm engine (JMH)"),
-        PROCESS("whole process"),
-        VM("VM boot");
+        ENGINE("chapter 1, warm engine (JMH)", "engine"),
+        CHAPTER2("chapter 2, warm engine (JMH)", "chapter 2"),
+        PROCESS("whole process", "process"),
+        PEER("OCI runtime, whole process", "process"),
+        VM("VM boot", "VM");
 
         final String title;
+        /** How a chart names a row of this group: "engine: chapter1Jail". */
+        final String prefix;
 
-        Group(String title) {
+        Group(String title, String prefix) {
             this.title = title;
+            this.prefix = prefix;
         }
+    }
+
+    String chartLabel() {
+        return group.prefix + ": " + name;
     }
 }

@@ -1,6 +1,7 @@
 package dev.jbox.bench.vm;
 
 import dev.jbox.bench.BenchException;
+import dev.jbox.bench.ProcMemory;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -53,6 +54,7 @@ final class Boot {
         long commandEnd = -1;
         Integer commandExit = null;
         double rss = 0;
+        Double pss = null;
         Deque<String> tail = new ArrayDeque<>();
         try (BufferedReader console = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = console.readLine()) != null; ) {
@@ -61,6 +63,7 @@ final class Boot {
                 if (up < 0 && line.contains(Guest.UP)) {
                     up = now;
                     rss = Math.max(rss, peakRssMiB(process.pid()));
+                    pss = pssMiB(process.pid());
                 } else if (up >= 0 && commandExit == null && line.startsWith(Guest.EXITED)) {
                     commandEnd = now;
                     commandExit = Integer.parseInt(line.substring(Guest.EXITED.length()).strip());
@@ -82,7 +85,7 @@ final class Boot {
                 throw new BenchException("the guest " + why + "; the console ended with: " + String.join(" | ", tail));
             }
             return new BootResult(millis(up - start), millis(end - start),
-                    commandEnd < 0 ? null : millis(commandEnd - up), commandExit, rss);
+                    commandEnd < 0 ? null : millis(commandEnd - up), commandExit, rss, pss);
         } catch (IOException e) {
             process.destroyForcibly();
             throw new BenchException("lost QEMU's console: " + e.getMessage());
@@ -95,6 +98,15 @@ final class Boot {
 
     private static double millis(long nanos) {
         return nanos / 1e6;
+    }
+
+    /** PSS of {@code pid} in MiB, or null if it is already gone. */
+    private static Double pssMiB(long pid) {
+        try {
+            return ProcMemory.of(pid).pssKiB() / 1024.0;
+        } catch (BenchException e) {
+            return null; // QEMU may be exiting already
+        }
     }
 
     /** VmHWM of {@code pid} in MiB, or 0 if it is already gone. */

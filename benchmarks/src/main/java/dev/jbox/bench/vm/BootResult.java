@@ -8,6 +8,8 @@ package dev.jbox.bench.vm;
  * @param commandMs   exec mode: from the marker until the command's exit was reported (else null)
  * @param commandExit exec mode: the command's exit status in the guest (else null)
  * @param peakRssMiB  QEMU's peak resident memory (VmHWM) when last read, at the last marker
+ * @param upPssMiB    QEMU's proportional set size when the guest said it was up (null in older result files)
  */
-public record BootResult(double upMs, double exitMs, Double commandMs, Integer commandExit, double peakRssMiB) {
+public record BootResult(double upMs, double exitMs, Double commandMs, Integer commandExit, double peakRssMiB,
+                         Double upPssMiB) {
 }

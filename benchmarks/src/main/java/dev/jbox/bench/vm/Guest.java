@@ -37,19 +37,31 @@ final class Guest {
      * Exec mode: a usual little system (proc, sys, devtmpfs, every busybox applet), optionally
      * the host's root read-only at {@code /host}, then {@code command} between two markers.
      */
-    static Path execInitramfs(Path cache, GuestKernel kernel, List<String> command, boolean shareHost) throws IOException {
+    static Path execInitramfs(Path cache, GuestKernel kernel, List<String> command, boolean shareHost,
+                              GuestExtras extras) throws IOException {
         Initramfs archive = Initramfs.withBusybox(BUSYBOX);
         StringBuilder init = new StringBuilder("#!/bin/sh\n/bin/busybox --install -s /bin\n")
                 .append("mount -t proc proc /proc\nmount -t sysfs sysfs /sys\nmount -t devtmpfs devtmpfs /dev\n");
+        List<String> modules = new ArrayList<>(shareHost ? NINE_P_MODULES : List.of());
+        modules.addAll(extras.modules());
+        for (Path module : new KernelModules(kernel.modules()).loadOrder(modules)) {
+            String inGuest = "lib/modules/" + module.getFileName();
+            archive.file(inGuest, Files.readAllBytes(module), 0644);
+            init.append("insmod /").append(inGuest).append('\n');
+        }
         if (shareHost) {
-            for (Path module : new KernelModules(kernel.modules()).loadOrder(NINE_P_MODULES)) {
-                String inGuest = "lib/modules/" + module.getFileName();
-                archive.file(inGuest, Files.readAllBytes(module), 0644);
-                init.append("insmod /").append(inGuest).append('\n');
-            }
             init.append("mkdir -p /host\nmount -t 9p -o trans=virtio,version=9p2000.L,ro ")
                     .append(Qemu.HOST_TAG).append(" /host\n");
         }
+        for (var file : extras.executables().entrySet()) {
+            String inGuest = file.getKey().replaceFirst("^/", "");
+            Path parent = Path.of(inGuest).getParent();
+            for (int i = 1; parent != null && i <= parent.getNameCount(); i++) {
+                archive.directory(parent.subpath(0, i).toString());
+            }
+            archive.file(inGuest, Files.readAllBytes(file.getValue()), 0755);
+        }
+        extras.setup().forEach(line -> init.append(line).append('\n'));
         archive.script("command", "exec " + shellWords(command) + "\n");
         init.append("echo '").append(UP).append("'\nsh /command\necho \"").append(EXITED).append("$?\"\n").append(LEAVE);
         Path out = cache.resolve("initramfs-exec.cpio.gz");

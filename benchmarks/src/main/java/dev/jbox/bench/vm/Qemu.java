@@ -26,6 +26,11 @@ final class Qemu {
 
     static List<String> command(VmConfig config, String accelerator, GuestKernel kernel, Path initramfs,
                                 int memoryMiB, boolean shareHost) {
+        return command(config, accelerator, kernel, initramfs, memoryMiB, shareHost, List.of());
+    }
+
+    static List<String> command(VmConfig config, String accelerator, GuestKernel kernel, Path initramfs,
+                                int memoryMiB, boolean shareHost, List<String> extraArgs) {
         Path kernelFile = config.image() == VmConfig.KernelImage.VMLINUX ? kernel.vmlinux() : kernel.bzImage();
         // quiet: the serial console is emulated byte by byte, and the kernel's chatter would be timed too.
         String append = "console=ttyS0 quiet panic=-1 reboot=t" + (config.hasPci() ? "" : " acpi=off");
@@ -41,6 +46,7 @@ final class Qemu {
             cmd.addAll(List.of("-fsdev", "local,id=host,path=/,security_model=none,readonly=on,multidevs=remap",
                     "-device", "virtio-9p-pci,fsdev=host,mount_tag=" + HOST_TAG));
         }
+        cmd.addAll(extraArgs);
         return cmd;
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,11 +40,19 @@ public final class VmBaseline {
         BenchCli.exit("vm", new VmBaseline(), args);
     }
 
-    record Prepared(GuestKernel kernel, Path bootInitramfs, Accelerator accelerator) {
+    /** A guest ready to boot: its kernel, the boot-mode initramfs and the accelerator chosen. */
+    public record Prepared(GuestKernel kernel, Path bootInitramfs, Accelerator accelerator) {
+        public String acceleratorName() {
+            return accelerator.name();
+        }
+
+        public String acceleratorNote() {
+            return accelerator.note();
+        }
     }
 
     /** Options every mode takes. */
-    static final class Options {
+    public static final class Options {
         @Option(names = "--cache", paramLabel = "DIR", defaultValue = "/var/cache/jbox-bench",
                 description = "Where the kernel package is unpacked and the initramfs written (default: ${DEFAULT-VALUE}).")
         Path cache;
@@ -55,8 +64,17 @@ public final class VmBaseline {
         @Option(names = "--memory", paramLabel = "MiB", defaultValue = "256", description = "Guest memory (default: ${DEFAULT-VALUE}).")
         int memoryMiB;
 
+        /** The options as given on a command line, for callers outside this command. */
+        public static Options of(Path cache, String accel, int memoryMiB) {
+            Options options = new Options();
+            options.cache = cache;
+            options.accel = accel;
+            options.memoryMiB = memoryMiB;
+            return options;
+        }
+
         /** The guest kernel, the boot-mode initramfs and the accelerator, ready; says which accelerator and why. */
-        Prepared prepare() throws IOException {
+        public Prepared prepare() throws IOException {
             GuestKernel kernel = kernel();
             Path initramfs = Guest.bootInitramfs(cache);
             Accelerator accelerator = accelerator(kernel, initramfs);
@@ -117,7 +135,24 @@ public final class VmBaseline {
 
         VmResults results(Prepared guest, List<VmResults.Series> series) {
             return new VmResults(guest.accelerator().name(), guest.accelerator().note(), Qemu.version(),
-                    "Debian " + guest.kernel().release(), memoryMiB, series);
+                    kernelName(guest), memoryMiB, series);
+        }
+
+        public static String kernelName(Prepared guest) {
+            return "Debian " + guest.kernel().release();
+        }
+
+        /**
+         * Boots the exec-mode guest ({@code -M machine}, vmlinux) with {@code extras}, runs {@code command}
+         * once, and hands the lines it prints to {@code output}.
+         */
+        public BootResult exec(Prepared guest, String machine, List<String> command, GuestExtras extras,
+                               Duration timeout, Consumer<String> output) throws IOException {
+            Path initramfs = Guest.execInitramfs(cache, guest.kernel(), command, false, extras);
+            VmConfig config = new VmConfig(machine, VmConfig.KernelImage.VMLINUX);
+            List<String> qemu = Qemu.command(config, guest.accelerator().name(), guest.kernel(), initramfs, memoryMiB,
+                    false, extras.qemuArgs());
+            return series(config, guest.accelerator(), 1, i -> Boot.run(qemu, timeout, output)).runs().get(0);
         }
     }
 
@@ -174,7 +209,7 @@ public final class VmBaseline {
         @Override
         public Integer call() throws IOException {
             Prepared guest = options.prepare();
-            Path initramfs = Guest.execInitramfs(options.cache, guest.kernel(), command, shareHost);
+            Path initramfs = Guest.execInitramfs(options.cache, guest.kernel(), command, shareHost, GuestExtras.NONE);
             VmConfig config = new VmConfig(machine, VmConfig.KernelImage.VMLINUX);
             List<String> qemu = Qemu.command(config, guest.accelerator().name(), guest.kernel(), initramfs,
                     options.memoryMiB, shareHost);

@@ -1,0 +1,91 @@
+package dev.jbox.bench;
+
+import dev.jbox.Store;
+import dev.jbox.image.Image;
+import dev.jbox.image.ImageStore;
+import dev.jbox.kernel.Kernel;
+import dev.jbox.kernel.WaitStatus;
+import dev.jbox.runtime.ContainerSpec;
+import dev.jbox.runtime.Runtime;
+import dev.jbox.runtime.Runtimes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The busybox image in a temporary store of the benchmarks' own (never /var/lib/jbox), and
+ * specs for containers on it. Closing removes the store, and whatever the containers wrote.
+ */
+public final class BenchImage implements AutoCloseable {
+    private final Path storeRoot;
+    private final Store store;
+    private final Image image;
+
+    private BenchImage(Path storeRoot) {
+        this.storeRoot = storeRoot;
+        this.store = new Store(storeRoot);
+        this.image = new ImageStore(store).get(ImageStore.DEFAULT_IMAGE);
+    }
+
+    /** Makes the image now, so nothing timed later pays for it. */
+    public static BenchImage create() throws IOException {
+        return new BenchImage(BenchRoot.temporaryStore());
+    }
+
+    /**
+     * What every benchmark that starts containers does first: checks for root, starts JNA's
+     * Cleaner from this ordinary thread so that container threads never have to (DESIGN.md
+     * section 4; the CLI's main thread does the same), and makes the image.
+     */
+    public static BenchImage forContainers() throws IOException {
+        BenchRoot.require();
+        Kernel.warmUp();
+        return create();
+    }
+
+    public Path storeRoot() {
+        return storeRoot;
+    }
+
+    public Path rootfs() {
+        return image.rootfs();
+    }
+
+    public Runtime runtime(int chapter) {
+        return Runtimes.forChapter(chapter, store);
+    }
+
+    /** A spec for {@code command} on the image, with the image's environment. */
+    public ContainerSpec.Builder spec(List<String> command) {
+        return ContainerSpec.builder(image.rootfs(), command).env(image.config().env());
+    }
+
+    /** A directory in the store for a chapter-2 container's status file ({@link ContainerSpec#stateDir()}). */
+    public Path stateDir(String name) {
+        return directory("state/" + name);
+    }
+
+    /** A directory of the store, made if missing: on the same file system as the image. */
+    public Path directory(String relative) {
+        try {
+            return Files.createDirectories(storeRoot.resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + relative + " in " + storeRoot, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        BenchRoot.delete(storeRoot);
+    }
+
+    /** A start that failed must stop a benchmark, not be timed as a fast one. */
+    public static int succeeded(WaitStatus status) {
+        if (!status.exited() || status.exitCode() != 0) {
+            throw new IllegalStateException("the container " + status + "; the benchmark would time a failure");
+        }
+        return status.raw();
+    }
+}

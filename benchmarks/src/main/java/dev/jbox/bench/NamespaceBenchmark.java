@@ -1,0 +1,76 @@
+package dev.jbox.bench;
+
+import dev.jbox.runtime.Container;
+import dev.jbox.runtime.ContainerSpec;
+import dev.jbox.runtime.Namespace;
+import dev.jbox.runtime.Runtime;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Chapter 2's start latency from a warm engine: create, start and wait for {@code /bin/true}
+ * in the chapter-2 runtime, with each namespace on its own and with all of them. The mount
+ * namespace is always there (pivot_root needs it), so {@code none} is the price of the mount
+ * namespace, the root file system, jbox-init's shim and pid 1, and each other value minus
+ * {@code none} is what that one namespace adds.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(2)
+@State(Scope.Benchmark)
+public class NamespaceBenchmark {
+    /** Names as in {@code jbox run --namespaces}; "none" is the mount namespace alone, "all" the default. */
+    @Param({"none", "pid", "uts", "ipc", "net", "cgroup", "all"})
+    public String namespaces;
+
+    private BenchImage image;
+    private Runtime chapter2;
+    private ContainerSpec spec;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        image = BenchImage.forContainers();
+        chapter2 = image.runtime(2);
+        // One state directory for every start: each create truncates the status file, and the
+        // starts never overlap.
+        spec = image.spec(List.of("/bin/true")).namespaces(chosen(namespaces)).stateDir(image.stateDir("bench")).build();
+    }
+
+    static Set<Namespace> chosen(String param) {
+        return switch (param) {
+            case "none" -> Set.of();
+            case "all" -> EnumSet.allOf(Namespace.class);
+            default -> Set.of(Namespace.named(param));
+        };
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        image.close();
+    }
+
+    @Benchmark
+    public int chapter2() {
+        Container container = chapter2.create(spec);
+        container.start();
+        return BenchImage.succeeded(container.waitFor());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.jbox.bench.overhead;
+
+import dev.jbox.bench.BenchException;
+import dev.jbox.bench.Commands;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** jbox-bench-work: compiled here, statically, so one binary runs on the host, in the container and in the guest. */
+final class WorkProgram {
+    static final String NAME = "jbox-bench-work";
+    private static final Path SOURCE = Path.of("benchmarks/src/main/c/" + NAME + ".c");
+    private static final String PREFIX = NAME + " ";
+
+    private WorkProgram() {
+    }
+
+    static Path build(Path dir) {
+        if (!Files.isRegularFile(SOURCE)) {
+            throw new BenchException(SOURCE + " not found; run from the repository root (benchmarks/run does)");
+        }
+        Path binary = dir.resolve(NAME);
+        Commands.output(List.of(System.getenv().getOrDefault("CC", "cc"), "-static", "-O2", "-Wall", "-Wextra",
+                "-Werror", "-o", binary.toString(), SOURCE.toString()));
+        return binary;
+    }
+
+    /** The result lines in {@code output}; other lines (a guest's console) are ignored. */
+    static List<OverheadResults.Run> parse(String output) {
+        List<OverheadResults.Run> runs = new ArrayList<>();
+        for (String line : output.lines().toList()) {
+            if (line.startsWith(PREFIX)) {
+                String[] w = line.strip().split(" ");
+                if (w.length != 5) {
+                    throw new BenchException("cannot read the result line '" + line + "'");
+                }
+                runs.add(new OverheadResults.Run(w[1], Double.parseDouble(w[2]), w[3], Double.parseDouble(w[4])));
+            }
+        }
+        return runs;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.jbox.bench.process;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jbox.bench.BenchException;
+import dev.jbox.bench.Commands;
+import dev.jbox.bench.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The peers: crun and runc running {@code /bin/true} on the same busybox root file system as
+ * jbox, each from an OCI bundle that its own {@code spec} command generates (its defaults: pid,
+ * network, ipc, uts and mount namespaces, a cgroup, the usual mounts, masked paths, three
+ * capabilities), changed only where it must be: no terminal, {@code /bin/true}, a writable root
+ * at the image's path, and a cgroup namespace as well, so that both have the namespaces jbox's
+ * "all" has. Both also create a cgroup, which chapter 2 of jbox does not yet do;
+ * {@code crun --cgroup-manager=disabled} is measured too, to show that part.
+ *
+ * <p>crun 1.8 refuses a cgroup v1 hierarchy with a v2 one beside it (a "hybrid" host, such as
+ * the machine of the recorded results: DESIGN.md section 3). There it runs in a private mount
+ * namespace in which {@code /sys/fs/cgroup/unified} is unmounted; hyperfine itself is started
+ * in that namespace, so the times hold no wrapper.
+ */
+final class OciBundles {
+    private static final String UNIFIED = "/sys/fs/cgroup/unified";
+
+    private final Path dir;
+    private final Path rootfs;
+    private final boolean hybrid;
+
+    OciBundles(Path dir, Path rootfs) {
+        this.dir = dir;
+        this.rootfs = rootfs.toAbsolutePath();
+        this.hybrid = mounted(UNIFIED);
+    }
+
+    /** runc, and crun where it works as it is: run by hyperfine directly. */
+    List<ProcessResults.Command> hostCommands() {
+        List<ProcessResults.Command> list = new ArrayList<>();
+        if (Commands.onPath("runc")) {
+            list.add(ProcessTimes.command("runc", "runc run: an OCI runtime in Go, same rootfs, its default config",
+                    run("runc", List.of())));
+        } else {
+            System.err.println("process: runc not measured: it is not installed (vm/provision.sh --bench installs it)");
+        }
+        if (!hybrid) {
+            list.addAll(crun(""));
+        }
+        return list;
+    }
+
+    /** crun on a hybrid host: run by hyperfine started through {@link #privateMountNamespace()}. */
+    List<ProcessResults.Command> privateCommands() {
+        return hybrid ? crun(" (in a private mount namespace without " + UNIFIED + ")") : List.of();
+    }
+
+    /** The command that starts hyperfine in a mount namespace of its own without the cgroup2 mount. */
+    List<String> privateMountNamespace() {
+        return List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "umount " + UNIFIED + " && exec \"$@\"", "sh");
+    }
+
+    private List<ProcessResults.Command> crun(String where) {
+        if (!Commands.onPath("crun")) {
+            System.err.println("process: crun not measured: it is not installed (vm/provision.sh --bench installs it)");
+            return List.of();
+        }
+        return List.of(
+                ProcessTimes.command("crun", "crun run: an OCI runtime in C, same rootfs, its default config" + where,
+                        run("crun", List.of())),
+                ProcessTimes.command("crun-nocg", "crun --cgroup-manager=disabled run: the same without a cgroup" + where,
+                        run("crun", List.of("--cgroup-manager=disabled"))));
+    }
+
+    /** The command line that runs the container once; the container is gone when it exits. */
+    private String run(String runtime, List<String> globalOptions) {
+        Path bundle = bundle(runtime);
+        String id = "jbox-bench-" + runtime + (globalOptions.isEmpty() ? "" : "-nocg");
+        // A container of that name left by an interrupted run would make `run` fail.
+        try {
+            Commands.output(List.of(runtime, "delete", "--force", id));
+        } catch (BenchException e) {
+            // there was none: the usual case
+        }
+        List<String> words = new ArrayList<>(List.of(runtime));
+        words.addAll(globalOptions);
+        words.addAll(List.of("run", "--bundle", bundle.toString(), id));
+        return String.join(" ", words);
+    }
+
+    private Path bundle(String runtime) {
+        Path bundle = dir.resolve(runtime);
+        Path config = bundle.resolve("config.json");
+        if (Files.exists(config)) {
+            return bundle;
+        }
+        try {
+            Files.createDirectories(bundle);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the bundle " + bundle, e);
+        }
+        Commands.output(bundle, List.of(runtime, "spec"));
+        ObjectNode spec = (ObjectNode) read(config);
+        ObjectNode process = (ObjectNode) spec.get("process");
+        process.put("terminal", false);
+        process.putArray("args").add("/bin/true");
+        ObjectNode root = spec.putObject("root");
+        root.put("path", rootfs.toString());
+        root.put("readonly", false);
+        ArrayNode namespaces = (ArrayNode) spec.get("linux").get("namespaces");
+        boolean hasCgroup = false;
+        for (var ns : namespaces) {
+            hasCgroup |= "cgroup".equals(ns.get("type").asText());
+        }
+        if (!hasCgroup) {
+            namespaces.addObject().put("type", "cgroup");
+        }
+        Json.write(config, spec);
+        return bundle;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode read(Path config) {
+        try {
+            return Json.mapper().readTree(config.toFile());
+        } catch (IOException e) {
+            throw new BenchException("cannot read " + config + " that `spec` wrote: " + e.getMessage());
+        }
+    }
+
+    private static boolean mounted(String path) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .anyMatch(line -> line.split(" ")[4].equals(path));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.jbox.bench.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The book's measurement sections, as AsciiDoc fragments beside the results (book/README.md has
+ * the contract): each starts by setting the attribute named after its file, so the chapter can
+ * tell that results exist, and uses no section titles, only paragraphs, titled tables and
+ * figures, because it is included at different section levels. Images are referenced through
+ * the book's {results} attribute, and only when the chart was written.
+ */
+final class BookFragments {
+    private final Path dir;
+    private final ResultFiles files;
+    private final Tables tables;
+    private final Summary summary;
+
+    private BookFragments(Path dir, ResultFiles files, Tables tables, Summary summary) {
+        this.dir = dir;
+        this.files = files;
+        this.tables = tables;
+        this.summary = summary;
+    }
+
+    static List<Path> write(Path dir, ResultFiles files, Tables tables, Summary summary) throws IOException {
+        BookFragments book = new BookFragments(dir, files, tables, summary);
+        return List.of(book.baselines(), book.chroot(), book.namespaces());
+    }
+
+    private Path baselines() throws IOException {
+        StringBuilder a = start("00-baselines");
+        paragraphs(a, summary.baselines());
+        table(a, tables.process("host", "chroot", "jvm", "jbox-version"));
+        if (files.vm != null) {
+            a.append("The VM's accelerator is *").append(files.vm.accelerator().toUpperCase()).append("* (")
+                    .append(literal(files.vm.acceleratorNote())).append("): under TCG the guest's instructions are"
+                    + " emulated, and its times say little about a VM under KVM.\n\n");
+        }
+        table(a, tables.vm());
+        image(a, Report.CHART, "Starting /bin/true: container, process and VM (medians, log scale)");
+        return save("00-baselines", a);
+    }
+
+    private Path chroot() throws IOException {
+        StringBuilder a = start("01-chroot");
+        paragraphs(a, summary.chapter1());
+        table(a, tables.engine());
+        table(a, tables.process("host", "chroot", "jvm", "jbox-jar", "jbox-version", "jbox"));
+        return save("01-chroot", a);
+    }
+
+    private Path namespaces() throws IOException {
+        StringBuilder a = start("02-namespaces");
+        paragraphs(a, summary.chapter2());
+        table(a, tables.chapter2());
+        image(a, Report.CHAPTER2_CHART, "Chapter 2: starting /bin/true in namespaces, and the peers (medians, log scale)");
+        table(a, tables.peers());
+        table(a, tables.memory());
+        if (files.overhead != null) {
+            List<String> envs = new ArrayList<>();
+            files.overhead.environments().forEach(e -> envs.add("*" + e.name() + "*: " + literal(e.label())));
+            a.append("The overhead workloads are one static C program that times itself (after Felter et al.,"
+                    + " ISPASS 2015), run in each environment:\n\n");
+            envs.forEach(e -> a.append("* ").append(e).append('\n'));
+            a.append('\n');
+        }
+        table(a, tables.overhead());
+        image(a, Report.OVERHEAD_CHART, "Time of each workload as a multiple of native (medians, log scale)");
+        a.append("Network throughput and latency are not measured yet.\n");
+        return save("02-namespaces", a);
+    }
+
+    private StringBuilder start(String name) {
+        return new StringBuilder(":results-" + name + ":\n"
+                + "// Written by dev.jbox.bench.report.BookFragments from the JSON files beside it: do not edit by hand.\n\n"
+                + "Measured in one run of `sudo benchmarks/run` on " + LocalDate.now(ZoneOffset.UTC) + ": "
+                + literal(MachineInfo.oneLine(files)) + " (details: `benchmarks/results/MACHINE.md`)."
+                + " Times are medians of that run, with the interquartile range (IQR) as their spread.\n\n");
+    }
+
+    private static void paragraphs(StringBuilder a, List<String> sentences) {
+        sentences.forEach(s -> a.append(s).append("\n\n"));
+    }
+
+    private static void table(StringBuilder a, Table t) {
+        if (!t.isEmpty()) {
+            a.append(t.asciidoc()).append('\n');
+        }
+    }
+
+    private void image(StringBuilder a, String png, String title) {
+        if (Files.exists(dir.resolve(png))) {
+            a.append('.').append(title).append("\nimage::{results}/").append(png).append("[\"").append(title.replaceAll(" \\(.*", ""))
+                    .append("\"]\n\n");
+        }
+    }
+
+    private Path save(String name, StringBuilder a) throws IOException {
+        Path file = dir.resolve(name + ".adoc");
+        Files.writeString(file, a.toString().stripTrailing() + "\n");
+        return file;
+    }
+
+    /** Text from the machine (versions, notes) as it is: no AsciiDoc markup may hide in it. */
+    private static String literal(String text) {
+        return "pass:c[" + text.replace("]", "\\]") + "]";
+    }
+}

@@ -1,0 +1,197 @@
+package dev.jbox.bench.report;
+
+import dev.jbox.bench.ProcMemory;
+import dev.jbox.bench.Stats;
+import dev.jbox.bench.overhead.OverheadResults;
+import dev.jbox.bench.vm.VmResults;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+
+/** The report's tables, from the result files of one run; the same tables go to RESULTS.md and to the book. */
+final class Tables {
+    private final ResultFiles files;
+
+    Tables(ResultFiles files) {
+        this.files = files;
+    }
+
+    Table engine() {
+        List<Row> rows = files.engine();
+        Table t = new Table("Chapter 1 from a warm engine: /bin/true started and waited for (JMH SampleTime)",
+                "llrrrrr", "benchmark", "what it does", "median ms", "IQR ms", "p90 ms", "samples", "× spawnHostTrue");
+        Row base = find(rows, "spawnHostTrue").orElse(rows.isEmpty() ? null : rows.get(0));
+        rows.forEach(r -> t.row("`" + r.name() + "`", r.label(), Fmt.ms(r), iqr(r), Fmt.num(r.stats().p90()),
+                Long.toString(r.stats().n()), Fmt.ratio(r, base)));
+        return t;
+    }
+
+    /** Each set of namespaces; "adds" is the difference of its median from the mount namespace alone. */
+    Table chapter2() {
+        List<Row> rows = files.chapter2();
+        Table t = new Table("Chapter 2 from a warm engine: /bin/true in the namespaces named, started and waited for"
+                + " (JMH SampleTime)", "llrrrrr", "namespaces", "what the container gets", "median ms", "IQR ms",
+                "p90 ms", "samples", "adds ms");
+        Optional<Row> none = find(rows, "none");
+        rows.forEach(r -> t.row("`" + r.name() + "`", r.label(), Fmt.ms(r), iqr(r), Fmt.num(r.stats().p90()),
+                Long.toString(r.stats().n()),
+                none.filter(n -> n != r).map(n -> signed(r.stats().median() - n.stats().median())).orElse("-")));
+        return t;
+    }
+
+    /** Whole-process times, including the peers. */
+    Table process() {
+        return process(files.process());
+    }
+
+    /** Whole-process times of the commands named, in that order. */
+    Table process(String... names) {
+        List<Row> rows = new ArrayList<>();
+        for (String name : names) {
+            find(files.process(), name).ifPresent(rows::add);
+        }
+        return process(rows);
+    }
+
+    private Table process(List<Row> rows) {
+        String title = files.process == null ? "Whole process" : "Whole process: wall time from exec to exit ("
+                + files.process.tool() + ", " + files.process.warmup() + " warm-up runs, then " + files.process.runs() + ")";
+        Table t = new Table(title, "llrrrrr", "name", "command", "median ms", "IQR ms", "min ms", "runs", "× host");
+        Row base = find(rows, "host").orElse(rows.isEmpty() ? null : rows.get(0));
+        rows.forEach(r -> t.row(r.name(), r.label(), Fmt.ms(r), iqr(r), Fmt.num(r.stats().min()),
+                Long.toString(r.stats().n()), Fmt.ratio(r, base)));
+        return t;
+    }
+
+    /** The start that chapter 2 is about, against a bare spawn, chapter 1, the OCI runtimes and the whole jbox command. */
+    Table peers() {
+        Table t = new Table("Chapter 2 against a plain spawn, chapter 1, crun and runc: times as multiples of jbox's"
+                + " warm chapter-2 start", "llrrr", "what", "how it is measured", "median ms", "IQR ms",
+                "× jbox chapter 2, warm");
+        Optional<Row> warm = find(files.chapter2(), "all");
+        if (warm.isEmpty()) {
+            return t;
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String name : List.of("spawnBusyboxTrue", "chapter1Jail")) {
+            find(files.engine(), name).ifPresent(rows::add);
+        }
+        rows.add(warm.get());
+        for (String name : List.of("crun-nocg", "crun", "runc", "jbox2-nonet", "jbox2")) {
+            find(files.process(), name).ifPresent(rows::add);
+        }
+        for (Row r : rows) {
+            boolean engine = r.group() == Row.Group.ENGINE || r.group() == Row.Group.CHAPTER2;
+            String how = engine ? "in a warm engine (JMH): start and wait" : "whole process (hyperfine)";
+            String what = r.group() == Row.Group.CHAPTER2 ? "jbox chapter 2, all namespaces" : r.label();
+            t.row(what, how, Fmt.ms(r), iqr(r), Fmt.ratio(r, warm.get()));
+        }
+        return t;
+    }
+
+    Table vm() {
+        VmResults vm = files.vm;
+        List<Row> up = files.vmUp();
+        Table t = new Table(vm == null ? "VM boot" : "VM boot to the guest's init: " + vm.kernel() + ", busybox initramfs, "
+                + vm.memoryMiB() + " MiB, 1 vCPU, accelerator " + vm.accelerator().toUpperCase(),
+                "lrrrrrrr", "configuration", "median up ms", "range ms", "median exit ms", "peak RSS MiB", "boots",
+                "× whole jbox run", "× chapter-1 in engine");
+        Optional<Row> jbox = jboxRun(files.process());
+        Optional<Row> jail = find(files.engine(), "chapter1Jail");
+        List<Row> exits = files.vmExit();
+        for (int i = 0; i < up.size(); i++) {
+            Row r = up.get(i);
+            t.row(r.label(), Fmt.ms(r), Fmt.range(r.stats().min(), r.stats().max()), Fmt.ms(exits.get(i)),
+                    Fmt.num(files.medianPeakRssMiB(vm.configs().get(i))), Long.toString(r.stats().n()),
+                    jbox.map(j -> Fmt.ratio(r, j)).orElse("-"), jail.map(j -> Fmt.ratio(r, j)).orElse("-"));
+        }
+        return t;
+    }
+
+    /** jbox's shim beside the container's own process, and QEMU when its guest is up. */
+    Table memory() {
+        Table t = new Table("Resident memory per running container or VM, MiB (medians)", "llrrrrr", "process",
+                "what it is", "count", "RSS", "PSS", "USS", "PSS × shim");
+        if (files.memory == null) {
+            return t;
+        }
+        List<ProcMemory> shims = files.memory.shims();
+        double shimPss = medianKiB(shims, ProcMemory::pssKiB);
+        t.row("jbox-init shim", "what jbox adds per running container (" + files.memory.containers() + " running at once)",
+                Integer.toString(shims.size()), mib(medianKiB(shims, ProcMemory::rssKiB)), mib(shimPss),
+                mib(medianKiB(shims, ProcMemory::ussKiB)), "1.00");
+        List<ProcMemory> pid1s = files.memory.pid1s();
+        double pid1Pss = medianKiB(pid1s, ProcMemory::pssKiB);
+        t.row("container pid 1", "the workload itself (`" + files.memory.command() + "`), not jbox's",
+                Integer.toString(pid1s.size()), mib(medianKiB(pid1s, ProcMemory::rssKiB)), mib(pid1Pss),
+                mib(medianKiB(pid1s, ProcMemory::ussKiB)), Fmt.ratio(pid1Pss / shimPss));
+        if (files.vm != null) {
+            for (VmResults.Series s : files.vm.configs()) {
+                Optional<Double> pss = files.medianPssMiB(s);
+                t.row("QEMU", "a VM, " + s.label() + ", " + s.accelerator().toUpperCase() + ", " + files.vm.memoryMiB()
+                                + " MiB guest; peak RSS and PSS when its init is up", Integer.toString(s.runs().size()),
+                        Fmt.num(files.medianPeakRssMiB(s)), pss.map(Fmt::num).orElse("-"), "-",
+                        pss.map(p -> Fmt.ratio(p * 1024 / shimPss)).orElse("-"));
+            }
+        }
+        return t;
+    }
+
+    /** One row per workload: each environment's median rate (and range) and its time as a multiple of native's. */
+    Table overhead() {
+        if (files.overhead == null) {
+            return new Table("Overhead", "l", "workload");
+        }
+        Overheads o = new Overheads(files.overhead);
+        List<String> headers = new ArrayList<>(List.of("workload", "what", "rate in", "native (range)"));
+        StringBuilder align = new StringBuilder("lllr");
+        for (OverheadResults.Environment env : o.others()) {
+            headers.add(o.shortName(env) + " (range)");
+            headers.add(o.shortName(env) + " × native");
+            align.append("rr");
+        }
+        Table t = new Table("Overhead: median rate of each workload (higher is faster), and time as a multiple of"
+                + " native's (1.00 is native speed)", align.toString(), headers.toArray(String[]::new));
+        OverheadResults.Environment nativeEnv = o.environment(Overheads.NATIVE);
+        for (OverheadResults.WorkloadInfo w : o.workloads()) {
+            List<String> cells = new ArrayList<>(List.of("`" + w.name() + "`", w.label(), w.rateUnit(),
+                    rate(o.rates(nativeEnv, w.name()))));
+            for (OverheadResults.Environment env : o.others()) {
+                cells.add(rate(o.rates(env, w.name())));
+                cells.add(Fmt.ratio(o.slowdown(env, w.name())));
+            }
+            t.row(cells.toArray(String[]::new));
+        }
+        return t;
+    }
+
+    private static String rate(Stats s) {
+        return Fmt.num(s.median()) + " (" + Fmt.range(s.min(), s.max()) + ")";
+    }
+
+    static double medianKiB(List<ProcMemory> samples, ToLongFunction<ProcMemory> field) {
+        return Stats.of(samples.stream().map(m -> (double) field.applyAsLong(m)).toList()).median();
+    }
+
+    private static String mib(double kib) {
+        return Fmt.num(kib / 1024);
+    }
+
+    private static String iqr(Row r) {
+        return Fmt.range(r.stats().p25(), r.stats().p75());
+    }
+
+    private static String signed(double ms) {
+        return (ms < 0 ? "−" : "") + Fmt.num(Math.abs(ms));
+    }
+
+    /** The launcher users run if it was measured, else the jar. */
+    static Optional<Row> jboxRun(List<Row> process) {
+        return find(process, "jbox").or(() -> find(process, "jbox-jar"));
+    }
+
+    static Optional<Row> find(List<Row> rows, String name) {
+        return rows.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+}
