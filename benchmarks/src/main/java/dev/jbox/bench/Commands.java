@@ -14,12 +14,26 @@ public final class Commands {
 
     /** Runs {@code command} in {@code dir} and returns its standard output; fails with its error output. */
     public static String output(Path dir, List<String> command) {
+        return output(dir, null, command);
+    }
+
+    /** The same in an environment of its own ({@code null}: this process's). */
+    public static String output(java.util.Map<String, String> environment, List<String> command) {
+        return output(null, environment, command);
+    }
+
+    private static String output(Path dir, java.util.Map<String, String> environment, List<String> command) {
         try {
             Path err = Files.createTempFile("jbox-bench-", ".err");
             try {
-                Process p = new ProcessBuilder(command).directory(dir == null ? null : dir.toFile())
+                ProcessBuilder pb = new ProcessBuilder(command).directory(dir == null ? null : dir.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                        .redirectError(err.toFile()).start();
+                        .redirectError(err.toFile());
+                if (environment != null) {
+                    pb.environment().clear();
+                    pb.environment().putAll(environment);
+                }
+                Process p = pb.start();
                 String out;
                 try (InputStream in = p.getInputStream()) {
                     out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -42,7 +56,7 @@ public final class Commands {
     }
 
     public static String output(List<String> command) {
-        return output(null, command);
+        return output((Path) null, command);
     }
 
     /** The first line {@code command} prints, or {@code fallback} if it cannot run (for labels only). */

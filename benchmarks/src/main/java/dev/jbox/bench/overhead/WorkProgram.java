@@ -1,8 +1,7 @@
 package dev.jbox.bench.overhead;
 
 import dev.jbox.bench.BenchException;
-import dev.jbox.bench.Commands;
-import java.nio.file.Files;
+import dev.jbox.bench.StaticProgram;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,20 +9,13 @@ import java.util.List;
 /** jbox-bench-work: compiled here, statically, so one binary runs on the host, in the container and in the guest. */
 final class WorkProgram {
     static final String NAME = "jbox-bench-work";
-    private static final Path SOURCE = Path.of("benchmarks/src/main/c/" + NAME + ".c");
     private static final String PREFIX = NAME + " ";
 
     private WorkProgram() {
     }
 
     static Path build(Path dir) {
-        if (!Files.isRegularFile(SOURCE)) {
-            throw new BenchException(SOURCE + " not found; run from the repository root (benchmarks/run does)");
-        }
-        Path binary = dir.resolve(NAME);
-        Commands.output(List.of(System.getenv().getOrDefault("CC", "cc"), "-static", "-O2", "-Wall", "-Wextra",
-                "-Werror", "-o", binary.toString(), SOURCE.toString()));
-        return binary;
+        return StaticProgram.build(NAME, dir);
     }
 
     /** The result lines in {@code output}; other lines (a guest's console) are ignored. */

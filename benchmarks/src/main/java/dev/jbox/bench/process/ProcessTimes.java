@@ -6,6 +6,7 @@ import dev.jbox.bench.BenchImage;
 import dev.jbox.bench.BenchException;
 import dev.jbox.bench.BenchRoot;
 import dev.jbox.bench.Commands;
+import dev.jbox.bench.JboxCommand;
 import dev.jbox.bench.Json;
 import dev.jbox.bench.Stats;
 import java.io.File;
@@ -30,8 +31,6 @@ import picocli.CommandLine.Option;
 @Command(name = "benchmarks/run process", mixinStandardHelpOptions = true,
         description = "Whole-process start times of /bin/true: host, chroot, JVM, jbox run (chapters 1 and 2), crun, runc.")
 public final class ProcessTimes implements Callable<Integer> {
-    private static final String NETWORK_PREFIX = "jboxbnch";
-
     @Option(names = "--runs", defaultValue = "30", description = "Timed runs per command (default: ${DEFAULT-VALUE}).")
     int runs;
 
@@ -77,7 +76,7 @@ public final class ProcessTimes implements Callable<Integer> {
                 Json.write(out, new ProcessResults(tool, warmup, runs, timed));
                 return 0;
             } finally {
-                resetJbox(store);
+                new JboxCommand(store).reset();
             }
         }
     }
@@ -125,7 +124,7 @@ public final class ProcessTimes implements Callable<Integer> {
                 cmd.addAll(List.of("--command-name", c.name(), c.command()));
             }
             ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-            environment(pb, store);
+            new JboxCommand(store).environment(pb);
             int code = pb.start().waitFor();
             if (code != 0) {
                 throw new BenchException(String.join(" ", wrapper.isEmpty() ? List.of("hyperfine") : wrapper)
@@ -151,7 +150,7 @@ public final class ProcessTimes implements Callable<Integer> {
             ProcessBuilder pb = new ProcessBuilder(c.command().split(" "))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT);
-            environment(pb, store);
+            new JboxCommand(store).environment(pb);
             List<Double> millis = new ArrayList<>();
             for (int i = 0; i < warmup + runs; i++) {
                 long start = System.nanoTime();
@@ -167,31 +166,6 @@ public final class ProcessTimes implements Callable<Integer> {
             timed.add(withTimes(c, millis));
         }
         return timed;
-    }
-
-    /**
-     * jbox's state in the temporary store, and its host-wide names (bridge, veth, iptables chains)
-     * under a prefix of the benchmarks' own, so a reader's own jbox network is never touched.
-     */
-    private static void environment(ProcessBuilder pb, Path store) {
-        pb.environment().put("JBOX_ROOT", store.toString());
-        pb.environment().put("JBOX_NETWORK_PREFIX", NETWORK_PREFIX);
-    }
-
-    /** Removes the network the timed `jbox run`s made (bridge, iptables chains) and puts ip_forward back. */
-    private static void resetJbox(Path store) throws IOException, InterruptedException {
-        if (!Files.isExecutable(Path.of("jbox"))) {
-            return;
-        }
-        ProcessBuilder pb = new ProcessBuilder("./jbox", "system", "reset").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        environment(pb, store);
-        int code = pb.start().waitFor();
-        if (code != 0) {
-            throw new BenchException("JBOX_NETWORK_PREFIX=" + NETWORK_PREFIX + " JBOX_ROOT=" + store
-                    + " ./jbox system reset exited with " + code + "; remove the " + NETWORK_PREFIX + "0 bridge and the "
-                    + NETWORK_PREFIX.toUpperCase(Locale.ROOT) + " iptables chains by hand");
-        }
     }
 
     private static ProcessResults.Command withTimes(ProcessResults.Command c, List<Double> millis) {

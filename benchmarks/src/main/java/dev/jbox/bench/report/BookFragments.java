@@ -72,7 +72,8 @@ final class BookFragments {
         }
         table(a, tables.overhead());
         image(a, Report.OVERHEAD_CHART, "Time of each workload as a multiple of native (medians, log scale)");
-        a.append("Network throughput and latency are not measured yet.\n");
+        summary.networkMethod().ifPresent(m -> a.append(m).append("\n\n"));
+        table(a, tables.network());
         return save("02-namespaces", a);
     }
 

@@ -138,10 +138,12 @@ public final class Report {
             line("![overhead against native, log scale](" + OVERHEAD_CHART + ")");
             line("");
         }
-        heading("Not measured yet");
-        line("- Network throughput and latency (container against host and VM, over veth, the bridge and NAT): not yet"
-                + " measured; see ../README.md.");
-        line("");
+        heading("8. Network: TCP throughput and round trip");
+        summary.networkMethod().ifPresent(m -> {
+            line(m);
+            line("");
+        });
+        table(tables.network(), "sudo benchmarks/run net");
         if (Files.exists(files.dir.resolve(CHART))) {
             line("![start latency, log scale](" + CHART + ")");
         }

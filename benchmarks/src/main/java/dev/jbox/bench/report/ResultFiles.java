@@ -5,6 +5,7 @@ import dev.jbox.bench.BenchException;
 import dev.jbox.bench.Json;
 import dev.jbox.bench.Stats;
 import dev.jbox.bench.memory.MemoryResults;
+import dev.jbox.bench.net.NetResults;
 import dev.jbox.bench.overhead.OverheadResults;
 import dev.jbox.bench.process.ProcessResults;
 import dev.jbox.bench.vm.BootResult;
@@ -28,6 +29,7 @@ final class ResultFiles {
     static final String VM = "vm.json";
     static final String MEMORY = "memory.json";
     static final String OVERHEAD = "overhead.json";
+    static final String NET = "net.json";
     private static final String START_BENCHMARK = "dev.jbox.bench.StartBenchmark.";
     private static final String NAMESPACE_BENCHMARK = "dev.jbox.bench.NamespaceBenchmark.";
     /** The benchmarks in the order that tells the story, from a bare spawn to a container. */
@@ -52,6 +54,7 @@ final class ResultFiles {
     final VmResults vm;
     final MemoryResults memory;
     final OverheadResults overhead;
+    final NetResults net;
 
     ResultFiles(Path dir) {
         this.dir = dir;
@@ -60,10 +63,11 @@ final class ResultFiles {
         this.vm = read(dir.resolve(VM), VmResults.class);
         this.memory = read(dir.resolve(MEMORY), MemoryResults.class);
         this.overhead = read(dir.resolve(OVERHEAD), OverheadResults.class);
+        this.net = read(dir.resolve(NET), NetResults.class);
     }
 
     boolean isEmpty() {
-        return jmh == null && process == null && vm == null && memory == null && overhead == null;
+        return jmh == null && process == null && vm == null && memory == null && overhead == null && net == null;
     }
 
     private static <T> T read(Path file, Class<T> type) {

@@ -4,6 +4,8 @@ import static dev.jbox.bench.report.Tables.find;
 import static dev.jbox.bench.report.Tables.jboxRun;
 
 import dev.jbox.bench.ProcMemory;
+import dev.jbox.bench.Stats;
+import dev.jbox.bench.net.NetResults;
 import dev.jbox.bench.overhead.OverheadResults;
 import dev.jbox.bench.vm.VmResults;
 import java.util.ArrayList;
@@ -108,6 +110,7 @@ final class Summary {
                 + find(files.process(), "runc").map(r -> "; `runc run` takes " + Fmt.ms(r) + " ms").orElse("") + "."));
         memory().ifPresent(lines::add);
         overhead().ifPresent(lines::add);
+        network().ifPresent(lines::add);
         return lines;
     }
 
@@ -142,5 +145,38 @@ final class Summary {
         }
         return Optional.of("Overhead against native (medians of the rounds, same static program): "
                 + String.join("; ", parts) + ".");
+    }
+
+    Optional<String> network() {
+        if (files.net == null) {
+            return Optional.empty();
+        }
+        Networks n = new Networks(files.net);
+        Stats loopMib = n.throughput(n.path(NetResults.LOOPBACK));
+        Stats loopRtt = n.roundTrip(n.path(NetResults.LOOPBACK));
+        List<String> parts = new ArrayList<>();
+        for (NetResults.PathResult p : files.net.paths()) {
+            if (!p.name().equals(NetResults.LOOPBACK)) {
+                parts.add("`" + p.name() + "` " + Fmt.num(n.throughput(p).median()) + " MiB/s (" + Fmt.ratio(n.throughputRatio(p))
+                        + " × loopback) and " + Fmt.num(n.roundTrip(p).median()) + " µs (" + Fmt.ratio(n.roundTripRatio(p)) + " ×)");
+            }
+        }
+        return Optional.of("TCP over the host's loopback moves **" + Fmt.num(loopMib.median()) + " MiB/s** with a **"
+                + Fmt.num(loopRtt.median()) + " µs** round trip for one byte; through jbox's network: "
+                + String.join("; ", parts) + " (medians of " + files.net.rounds() + " rounds; where a path's range overlaps"
+                + " loopback's in the table below, the difference is within this machine's noise).");
+    }
+
+    /** How the network was measured, said once for RESULTS.md and the book. */
+    Optional<String> networkMethod() {
+        if (files.net == null) {
+            return Optional.empty();
+        }
+        String secs = Fmt.num(files.net.seconds());
+        return Optional.of("One static C program, `jbox-bench-net`, is client and server on each path: a bulk send of "
+                + secs + " s in 128 KiB writes (throughput, counted when the server has acknowledged every byte), then"
+                + " 1-byte requests and answers for " + secs + " s (each round's mean round trip). A client in a container is"
+                + " a fresh `./jbox run --rm` on the default bridge network; " + files.net.rounds() + " rounds, the paths"
+                + " interleaved. Ratios divide medians by host loopback's.");
     }
 }

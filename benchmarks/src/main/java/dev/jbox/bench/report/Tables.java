@@ -2,6 +2,7 @@ package dev.jbox.bench.report;
 
 import dev.jbox.bench.ProcMemory;
 import dev.jbox.bench.Stats;
+import dev.jbox.bench.net.NetResults;
 import dev.jbox.bench.overhead.OverheadResults;
 import dev.jbox.bench.vm.VmResults;
 import java.util.ArrayList;
@@ -162,6 +163,25 @@ final class Tables {
                 cells.add(Fmt.ratio(o.slowdown(env, w.name())));
             }
             t.row(cells.toArray(String[]::new));
+        }
+        return t;
+    }
+
+    /** Each network path's median throughput and round trip, with the range of the rounds, against loopback's. */
+    Table network() {
+        Table t = new Table("TCP between two jbox-bench-net processes over each path: medians of the rounds (range),"
+                + " and as multiples of host loopback's", "llrrrr", "path", "what", "MiB/s", "× loopback", "round trip µs",
+                "× loopback");
+        if (files.net == null) {
+            return t;
+        }
+        Networks n = new Networks(files.net);
+        for (NetResults.PathResult p : files.net.paths()) {
+            Stats mib = n.throughput(p);
+            Stats rtt = n.roundTrip(p);
+            t.row("`" + p.name() + "`", p.label(), Fmt.num(mib.median()) + " (" + Fmt.range(mib.min(), mib.max()) + ")",
+                    Fmt.ratio(n.throughputRatio(p)), Fmt.num(rtt.median()) + " (" + Fmt.range(rtt.min(), rtt.max()) + ")",
+                    Fmt.ratio(n.roundTripRatio(p)));
         }
         return t;
     }
