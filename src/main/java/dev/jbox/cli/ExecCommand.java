@@ -59,14 +59,7 @@ final class ExecCommand extends ContainerCommand implements Callable<Integer> {
             Kernel.closeQuietly(devNull);
         }
         Container process = new ExecedProcess(p.pid());
-        try (SignalForwarder ignored = SignalForwarder.to(process, false);
-             TerminalProxy terminal = tty ? TerminalProxy.attach(p.ptyMaster(), interactive) : null) {
-            WaitStatus status = process.waitFor();
-            if (terminal != null) {
-                terminal.drain();
-            }
-            return status.shellExitCode();
-        }
+        return Foreground.waitFor(process, false, p.ptyMaster(), interactive).shellExitCode();
     }
 
     private record ExecedProcess(int pid) implements Container {

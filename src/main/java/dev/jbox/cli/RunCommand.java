@@ -128,9 +128,7 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             Kernel.closeQuietly(devNull);
         }
-        try (SignalForwarder ignored = SignalForwarder.to(container, spec.sharesTerminal())) {
-            return container.waitFor().shellExitCode();
-        }
+        return Foreground.waitFor(container, spec.sharesTerminal(), -1, interactive).shellExitCode();
     }
 
     private int runContainer(Runtime runtime, Target t, int chapterNumber) {
@@ -192,14 +190,7 @@ final class RunCommand implements Callable<Integer> {
             System.out.println(record.id());
             return 0;
         }
-        WaitStatus status;
-        try (SignalForwarder ignored = SignalForwarder.to(container, false);
-             TerminalProxy terminal = tty ? TerminalProxy.attach(shimmed.ptyMaster(), interactive) : null) {
-            status = container.waitFor();
-            if (terminal != null) {
-                terminal.drain();
-            }
-        }
+        WaitStatus status = Foreground.waitFor(container, false, shimmed.ptyMaster(), interactive);
         if (autoRemove) {
             containers.remove(record);
         } else if (record.endpoint() != null) {
