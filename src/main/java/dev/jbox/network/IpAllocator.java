@@ -1,5 +1,6 @@
 package dev.jbox.network;
 
+import dev.jbox.LockFile;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jbox.JboxException;
@@ -40,7 +41,7 @@ public final class IpAllocator {
 
     /** The address of {@code containerId}: the one it already has, or the lowest free one. */
     public Inet4Address allocate(String containerId) {
-        try (NetworkLock ignored = NetworkLock.acquire(lockFile)) {
+        try (LockFile ignored = LockFile.acquire(lockFile)) {
             AddressFile state = read();
             String existing = state.containers().get(containerId);
             if (existing != null) {
@@ -64,14 +65,14 @@ public final class IpAllocator {
     }
 
     public Optional<Inet4Address> lookup(String containerId) {
-        try (NetworkLock ignored = NetworkLock.acquire(lockFile)) {
+        try (LockFile ignored = LockFile.acquire(lockFile)) {
             return Optional.ofNullable(read().containers().get(containerId)).map(Ipv4Subnet::parseAddress);
         }
     }
 
     /** Gives the address of {@code containerId} back; false if it had none. */
     public boolean release(String containerId) {
-        try (NetworkLock ignored = NetworkLock.acquire(lockFile)) {
+        try (LockFile ignored = LockFile.acquire(lockFile)) {
             AddressFile state = read();
             if (state.containers().remove(containerId) == null) {
                 return false;
@@ -83,7 +84,7 @@ public final class IpAllocator {
 
     /** Every container that holds an address, with its address. */
     public Map<String, Inet4Address> allocations() {
-        try (NetworkLock ignored = NetworkLock.acquire(lockFile)) {
+        try (LockFile ignored = LockFile.acquire(lockFile)) {
             Map<String, Inet4Address> result = new LinkedHashMap<>();
             read().containers().forEach((id, address) -> result.put(id, Ipv4Subnet.parseAddress(address)));
             return result;

@@ -1,5 +1,6 @@
 package dev.jbox.network;
 
+import dev.jbox.LockFile;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -124,7 +125,7 @@ public final class NetworkCatalog implements AutoCloseable {
 
     /** Runs {@code action} under the lock every change to the store's networks takes. */
     public <T> T locked(Supplier<T> action) {
-        try (NetworkLock ignored = NetworkLock.acquire(root.resolve("lock"))) {
+        try (LockFile ignored = LockFile.acquire(root.resolve("lock"))) {
             return action.get();
         }
     }

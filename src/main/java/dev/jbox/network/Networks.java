@@ -1,5 +1,6 @@
 package dev.jbox.network;
 
+import dev.jbox.LockFile;
 import dev.jbox.JboxException;
 import dev.jbox.Store;
 import dev.jbox.kernel.NetlinkRoute;
@@ -77,14 +78,14 @@ public final class Networks implements AutoCloseable {
      * what must stay consistent with attachments (e.g. the containers' /etc/hosts) is done in it.
      */
     public <T> T locked(Supplier<T> action) {
-        try (NetworkLock ignored = NetworkLock.acquire(lock)) {
+        try (LockFile ignored = LockFile.acquire(lock)) {
             return action.get();
         }
     }
 
     /** Makes sure the bridge, its address and this network's iptables rules exist (cheap if they do). */
     public void setUp() {
-        try (NetworkLock ignored = NetworkLock.acquire(lock); NetlinkRoute onHost = host.netlink()) {
+        try (LockFile ignored = LockFile.acquire(lock); NetlinkRoute onHost = host.netlink()) {
             Bridge.ensure(onHost, config);
             if (nat != null) {
                 nat.ensure();
@@ -106,7 +107,7 @@ public final class Networks implements AutoCloseable {
         String veth = Veth.hostName(config, containerId);
         Inet4Address gateway = config.subnet().gateway();
         int prefix = config.subnet().prefixLength();
-        try (NetworkLock ignored = NetworkLock.acquire(lock)) {
+        try (LockFile ignored = LockFile.acquire(lock)) {
             Inet4Address address = addresses.allocate(containerId);
             boolean vethMade = false;
             try (NetlinkRoute onHost = host.netlink()) {
@@ -156,7 +157,7 @@ public final class Networks implements AutoCloseable {
      * when the caller knows the container published no port.
      */
     public void detach(String containerId, boolean publishedPorts) {
-        try (NetworkLock ignored = NetworkLock.acquire(lock)) {
+        try (LockFile ignored = LockFile.acquire(lock)) {
             if (nat != null && publishedPorts) {
                 nat.unpublish(containerId);
             }
@@ -172,7 +173,7 @@ public final class Networks implements AutoCloseable {
      * never been used. Refused while containers are attached.
      */
     public void remove() {
-        try (NetworkLock ignored = NetworkLock.acquire(lock)) {
+        try (LockFile ignored = LockFile.acquire(lock)) {
             int attached = addresses.allocations().size();
             if (attached > 0) {
                 throw new JboxException("network " + config.name() + " still has " + attached

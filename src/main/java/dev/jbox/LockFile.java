@@ -1,4 +1,4 @@
-package dev.jbox.network;
+package dev.jbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,23 +11,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Serialises changes to one network between jbox processes (an fcntl lock on a file) and
- * between threads of this one (the file lock is per process, and Java refuses to take it twice).
- * Re-entrant, so an allocation made while attaching takes the lock it already holds.
+ * Serialises changes to a piece of the store (a network, the container list) between jbox
+ * processes (an fcntl lock on a file) and between threads of this one (the file lock is per
+ * process, and Java refuses to take it twice). Re-entrant, so an allocation made while attaching
+ * takes the lock it already holds. There is no daemon: this lock is what orders two commands.
  */
-final class NetworkLock implements AutoCloseable {
+public final class LockFile implements AutoCloseable {
     private static final Map<Path, ReentrantLock> THREADS = new ConcurrentHashMap<>();
     private static final Map<Path, FileChannel> FILES = new ConcurrentHashMap<>();
 
     private final Path file;
     private final ReentrantLock lock;
 
-    private NetworkLock(Path file, ReentrantLock lock) {
+    private LockFile(Path file, ReentrantLock lock) {
         this.file = file;
         this.lock = lock;
     }
 
-    static NetworkLock acquire(Path file) {
+    public static LockFile acquire(Path file) {
         Path key = file.toAbsolutePath().normalize();
         ReentrantLock lock = THREADS.computeIfAbsent(key, k -> new ReentrantLock());
         lock.lock();
@@ -39,10 +40,10 @@ final class NetworkLock implements AutoCloseable {
                 FILES.put(key, channel);
             } catch (IOException e) {
                 lock.unlock();
-                throw new UncheckedIOException("cannot lock " + key, e);
+                throw new JboxException("cannot lock " + key + ": " + e.getMessage());
             }
         }
-        return new NetworkLock(key, lock);
+        return new LockFile(key, lock);
     }
 
     @Override
