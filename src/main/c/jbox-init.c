@@ -9,6 +9,9 @@
  *   fd 3   the "go" pipe: the container starts when the engine writes one byte, and never
  *          starts if the engine closes it first (a failed or killed start)
  *   fd 4   the status file: "pid N" when the container starts, "exit N" or "signal N" when it ends
+ *   fd 5   the sync pipe: the shim writes "pid N" there and closes it, so the engine blocks on one
+ *          read instead of polling the status file (runc's init pipe plays this part); end of
+ *          file without a pid means the shim failed, and its error is on stderr
  *   -n     a new PID namespace, whose pid 1 is the child (without it the child is an ordinary process)
  *   -x     exec mode (jbox exec): no shim, no namespace, no "go": drop capabilities and exec
  *   -r     stay pid 1 as a tiny init (docker run --init): reap zombies, forward signals
@@ -42,6 +45,8 @@
 
 #define GO_FD 3
 #define STATUS_FD 4
+#define SYNC_FD 5
+#define MAX_PATHS 64
 
 static void die(const char *what) {
     dprintf(2, "jbox-init: %s: %s\n", what, strerror(errno));
@@ -161,7 +166,7 @@ int main(int argc, char **argv) {
     int reaper = 0, new_pid_ns = 0, exec_only = 0;
     uint64_t caps = ~0ULL;
     const char *tty = NULL;
-    const char *readonly[64], *masked[64];
+    const char *readonly[MAX_PATHS], *masked[MAX_PATHS];
     int nreadonly = 0, nmasked = 0;
     int opt;
     while ((opt = getopt(argc, argv, "+nrxc:t:R:M:")) != -1) {
@@ -171,8 +176,16 @@ int main(int argc, char **argv) {
         case 'x': exec_only = 1; break;
         case 'c': caps = strtoull(optarg, NULL, 16); break;
         case 't': tty = optarg; break;
-        case 'R': if (nreadonly < 64) readonly[nreadonly++] = optarg; break;
-        case 'M': if (nmasked < 64) masked[nmasked++] = optarg; break;
+        case 'R':
+        case 'M':
+            /* Dropping a path silently would leave it unprotected: refuse instead. */
+            if ((opt == 'R' ? nreadonly : nmasked) == MAX_PATHS) {
+                dprintf(2, "jbox-init: more than %d %s paths (at %s); the engine must pass fewer\n",
+                        MAX_PATHS, opt == 'R' ? "read-only" : "masked", optarg);
+                return 125;
+            }
+            if (opt == 'R') readonly[nreadonly++] = optarg; else masked[nmasked++] = optarg;
+            break;
         default: return 125;
         }
     }
@@ -203,6 +216,7 @@ int main(int argc, char **argv) {
     // end::shim[]
     if (init == 0) {
         // tag::pid1[]
+        close(SYNC_FD); /* only the shim reports; the engine sees end of file when the shim is done */
         /* pid 1 of the new namespace; /proc must be mounted from inside it to show it. */
         if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
             die("mount /proc");
@@ -230,6 +244,8 @@ int main(int argc, char **argv) {
     // tag::shim-wait[]
     close(GO_FD);
     report("pid", init);
+    dprintf(SYNC_FD, "pid %d\n", init);
+    close(SYNC_FD);
     int status;
     while (waitpid(init, &status, 0) < 0) {
         if (errno != EINTR) {

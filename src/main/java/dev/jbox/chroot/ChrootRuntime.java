@@ -3,58 +3,55 @@ package dev.jbox.chroot;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.Spawn;
 import dev.jbox.kernel.WaitStatus;
-import dev.jbox.runtime.Container;
-import dev.jbox.runtime.ContainerSpec;
+import dev.jbox.runtime.ContainerProcess;
+import dev.jbox.runtime.ContainerRuntime;
 import dev.jbox.runtime.ContainerThread;
+import dev.jbox.runtime.Launch;
 import dev.jbox.runtime.Launcher;
-import dev.jbox.runtime.Runtime;
+import dev.jbox.spec.ContainerSpec;
 
 /**
  * Chapter 1: a chroot jail. The command sees {@code spec.rootfs()} as {@code /}, and nothing
  * else is isolated: same processes, same network, same host name, same users. That is the
  * whole point of the chapter, and the escape in the lab shows how thin it is.
  */
-public final class ChrootRuntime implements Runtime {
+public final class ChrootRuntime implements ContainerRuntime {
     @Override
-    public Container create(ContainerSpec spec) {
-        return new JailedProcess(spec);
+    public ContainerProcess create(ContainerSpec spec, Launch launch) {
+        return new JailedProcess(spec, launch);
     }
 
-    static int spawnInJail(ContainerSpec spec) {
+    static int spawnInJail(ContainerSpec spec, Launch launch) {
         return ContainerThread.call("jbox-chroot", () -> {
             // tag::jail[]
             // Threads of one process share a root directory unless a thread asks for its own
             // copy; with CLONE_FS unshared, chroot changes this thread (and its children) only.
             Kernel.unshare(Kernel.CLONE_FS);
             Kernel.chroot(spec.rootfs().toString());
-            Launcher.enterWorkdir(spec.workdir());
-            String program = Launcher.resolve(spec.command().get(0), spec.path());
-            Spawn spawn = Spawn.program(program, spec.command())
-                    .env(spec.env())
-                    .fd(0, spec.stdio().in())
-                    .fd(1, spec.stdio().out())
-                    .fd(2, spec.stdio().err());
+            String program = Launcher.enter(spec);
+            Spawn spawn = Launcher.spawnOf(program, spec.process().args(), spec, launch.stdio());
             // end::jail[]
-            if (!spec.sharesTerminal()) {
+            if (!launch.sharesTerminal()) {
                 spawn.newProcessGroup();
             }
             return Launcher.spawn(spawn, program);
         });
     }
 
-
     /** A jail needs nothing prepared before its process starts, nor undone after it ends. */
-    private static final class JailedProcess implements Container {
+    private static final class JailedProcess implements ContainerProcess {
         private final ContainerSpec spec;
+        private final Launch launch;
         private int pid;
 
-        JailedProcess(ContainerSpec spec) {
+        JailedProcess(ContainerSpec spec, Launch launch) {
             this.spec = spec;
+            this.launch = launch;
         }
 
         @Override
         public void start() {
-            pid = spawnInJail(spec);
+            pid = spawnInJail(spec, launch);
         }
 
         @Override

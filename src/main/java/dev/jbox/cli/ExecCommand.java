@@ -1,15 +1,10 @@
 package dev.jbox.cli;
 
 import dev.jbox.JboxException;
+import dev.jbox.engine.Engine;
+import dev.jbox.engine.ExecRequest;
 import dev.jbox.kernel.Kernel;
-import dev.jbox.kernel.WaitStatus;
-import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.lifecycle.ContainerStore;
-import dev.jbox.namespaces.Exec;
-import dev.jbox.runtime.Container;
-import dev.jbox.runtime.ContainerSpec;
-import dev.jbox.runtime.Namespace;
-import java.nio.file.Path;
+import dev.jbox.runtime.ContainerProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,39 +32,12 @@ final class ExecCommand extends ContainerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ContainerStore store = containers();
-        ContainerRecord c = store.find(args.get(0));
-        if (!store.state(c).running()) {
-            throw new JboxException("container " + c.name() + " is not running; start a new one with jbox run");
-        }
+        Engine engine = engine();
         if (interactive && tty && !Kernel.isatty(0)) {
             throw new JboxException("the input device is not a TTY; drop -t, or run jbox from a terminal");
         }
-        List<String> environment = new ArrayList<>(c.env());
-        environment.addAll(RunCommand.EnvOptions.resolve(env));
-        int devNull = interactive ? -1 : Kernel.open("/dev/null", Kernel.O_RDONLY | Kernel.O_CLOEXEC, 0);
-        Exec.Process p;
-        try {
-            ContainerSpec spec = ContainerSpec.builder(Path.of("/"), args.subList(1, args.size()))
-                    .env(RunCommand.EnvOptions.dedupe(environment))
-                    .workdir(workdir != null ? workdir : c.workdir())
-                    .stdio(new ContainerSpec.Stdio(interactive ? 0 : devNull, 1, 2)).tty(tty).build();
-            p = Exec.start(c.pid(), c.namespaces().stream().map(Namespace::named).toList(), spec);
-        } finally {
-            Kernel.closeQuietly(devNull);
-        }
-        Container process = new ExecedProcess(p.pid());
-        return Foreground.waitFor(process, false, p.ptyMaster(), interactive).shellExitCode();
-    }
-
-    private record ExecedProcess(int pid) implements Container {
-        @Override
-        public void start() {
-        }
-
-        @Override
-        public WaitStatus waitFor() {
-            return Kernel.waitpid(pid);
-        }
+        ContainerProcess p = engine.exec(engine.find(args.get(0)), new ExecRequest(args.subList(1, args.size()),
+                RunCommand.EnvOptions.resolve(env), workdir, interactive, tty, null));
+        return Foreground.waitFor(p, false, interactive).shellExitCode();
     }
 }

@@ -1,7 +1,7 @@
 package dev.jbox.cli;
 
 import dev.jbox.kernel.WaitStatus;
-import dev.jbox.runtime.Container;
+import dev.jbox.runtime.ContainerProcess;
 
 /**
  * A container (or exec'd process) in the foreground of {@code jbox run} or {@code jbox exec}:
@@ -12,11 +12,11 @@ final class Foreground {
     private Foreground() {
     }
 
-    /** {@code ptyMaster} is the master side of the container's own terminal, or -1 for none. */
-    static WaitStatus waitFor(Container container, boolean sharesTerminal, int ptyMaster, boolean input) {
-        try (SignalForwarder ignored = SignalForwarder.to(container, sharesTerminal);
+    static WaitStatus waitFor(ContainerProcess process, boolean sharesTerminal, boolean input) {
+        int ptyMaster = process.ptyMaster();
+        try (SignalForwarder ignored = SignalForwarder.to(process, sharesTerminal);
              TerminalProxy terminal = ptyMaster >= 0 ? TerminalProxy.attach(ptyMaster, input) : null) {
-            WaitStatus status = container.waitFor();
+            WaitStatus status = process.waitFor();
             if (terminal != null) {
                 terminal.drain(); // the container has ended: let its last output through
             }

@@ -1,10 +1,10 @@
 package dev.jbox.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jbox.Json;
+import dev.jbox.engine.Engine;
 import dev.jbox.lifecycle.ContainerRecord;
 import dev.jbox.lifecycle.ContainerState;
-import dev.jbox.lifecycle.ContainerStore;
+import dev.jbox.lifecycle.ProcessTable;
 import dev.jbox.network.PortMapping;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,17 +24,18 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
 
     @Override
     public Integer call() throws IOException {
-        ContainerStore store = containers();
+        Engine engine = engine();
         List<Map<String, Object>> out = new ArrayList<>();
         for (String name : names) {
-            out.add(describe(store, store.find(name)));
+            out.add(describe(engine.inspect(engine.find(name))));
         }
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+        System.out.println(Json.text(out));
         return 0;
     }
 
-    private static Map<String, Object> describe(ContainerStore store, ContainerRecord c) {
-        ContainerState s = store.state(c);
+    private static Map<String, Object> describe(Engine.Inspection i) {
+        ContainerRecord c = i.record();
+        ContainerState s = i.state();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("Id", c.id());
         m.put("Name", c.name());
@@ -62,9 +63,9 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
         hostConfig.put("PortBindings", ports(c.ports()));
         m.put("HostConfig", hostConfig);
         m.put("NetworkSettings", networkSettings(c));
-        m.put("Namespaces", s.running() ? namespaces(c.pid()) : Map.of());
-        m.put("Mounts", s.running() ? mounts(c.pid()) : List.of());
-        m.put("LogPath", c.detached() ? store.logOf(c).toString() : null);
+        m.put("Namespaces", i.namespaces());
+        m.put("Mounts", i.mounts().stream().map(InspectCommand::mount).toList());
+        m.put("LogPath", i.logPath() == null ? null : i.logPath().toString());
         return m;
     }
 
@@ -100,35 +101,12 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
         return ports;
     }
 
-    /** Each namespace as the kernel names it, e.g. "pid:[4026532301]": equal names mean the same namespace. */
-    private static Map<String, String> namespaces(int pid) {
-        Map<String, String> ns = new LinkedHashMap<>();
-        for (String n : List.of("mnt", "pid", "uts", "ipc", "net", "cgroup", "user")) {
-            try {
-                ns.put(n, Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + n)).toString());
-            } catch (IOException e) {
-                // the container ended meanwhile
-            }
-        }
-        return ns;
-    }
-
-    private static List<Map<String, String>> mounts(int pid) {
-        List<Map<String, String>> mounts = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/mountinfo"))) {
-                String[] f = line.split(" ");
-                int dash = List.of(f).indexOf("-");
-                Map<String, String> m = new LinkedHashMap<>();
-                m.put("Destination", f[4]);
-                m.put("Type", f[dash + 1]);
-                m.put("Source", f[dash + 2]);
-                m.put("Options", f[5]);
-                mounts.add(m);
-            }
-        } catch (IOException e) {
-            // ended meanwhile
-        }
-        return mounts;
+    private static Map<String, String> mount(ProcessTable.Mount mount) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("Destination", mount.destination());
+        m.put("Type", mount.type());
+        m.put("Source", mount.source());
+        m.put("Options", mount.options());
+        return m;
     }
 }

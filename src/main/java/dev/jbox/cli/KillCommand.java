@@ -1,9 +1,7 @@
 package dev.jbox.cli;
 
 import dev.jbox.JboxException;
-import dev.jbox.kernel.Kernel;
-import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.lifecycle.ContainerStore;
+import dev.jbox.engine.Engine;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,13 +24,9 @@ final class KillCommand extends ContainerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int number = parse(signal);
-        ContainerStore store = containers();
+        Engine engine = engine();
         for (String name : names) {
-            ContainerRecord c = store.find(name);
-            if (!store.state(c).running()) {
-                throw new JboxException("container " + c.name() + " is not running; 'jbox ps -a' shows its state");
-            }
-            Kernel.kill(c.pid(), number);
+            engine.kill(engine.find(name), number);
             System.out.println(name);
         }
         return 0;

@@ -1,8 +1,8 @@
 package dev.jbox.cli;
 
 import dev.jbox.JboxException;
+import dev.jbox.engine.Engine;
 import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.lifecycle.ContainerStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,9 +22,9 @@ final class LogsCommand extends ContainerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        ContainerStore store = containers();
-        ContainerRecord c = store.find(container);
-        Path log = store.logOf(c);
+        Engine engine = engine();
+        ContainerRecord c = engine.find(container);
+        Path log = engine.logOf(c);
         if (!c.detached()) {
             throw new JboxException("container " + c.name() + " was not detached: its output went to the terminal"
                     + " that ran it, and jbox keeps logs of detached containers (run -d) only");
@@ -38,7 +38,7 @@ final class LogsCommand extends ContainerCommand implements Callable<Integer> {
                     continue;
                 }
                 System.out.flush();
-                if (!follow || !store.state(c).running()) {
+                if (!follow || !engine.state(c).running()) {
                     // One more read: the container may have written its last words just before ending.
                     for (int m; (m = in.read(buffer)) > 0; ) {
                         System.out.write(buffer, 0, m);

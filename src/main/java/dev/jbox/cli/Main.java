@@ -1,7 +1,7 @@
 package dev.jbox.cli;
 
 import dev.jbox.JboxException;
-import dev.jbox.Store;
+import dev.jbox.DataRoot;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.KernelException;
 import java.io.PrintWriter;
@@ -35,8 +35,13 @@ public final class Main {
         return cli.execute(args);
     }
 
-    Store store() {
-        return Store.fromEnvironment(root);
+    DataRoot store() {
+        return DataRoot.fromEnvironment(root);
+    }
+
+    /** The engine every subcommand talks to; the CLI itself keeps no state. */
+    dev.jbox.engine.Engine engine() {
+        return new dev.jbox.engine.Engine(store());
     }
 
     static void requireRoot() {

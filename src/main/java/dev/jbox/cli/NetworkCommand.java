@@ -2,7 +2,6 @@ package dev.jbox.cli;
 
 import dev.jbox.JboxException;
 import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.lifecycle.ContainerStore;
 import dev.jbox.network.NetworkCatalog;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,17 +27,10 @@ final class NetworkCommand implements Callable<Integer> {
     }
 
     /** The store's containers, with the ended ones unplugged first, so what is listed as attached is running. */
-    ContainerStore containers() {
+    Map<String, ContainerRecord> containersById() {
         Main.requireRoot();
-        ContainerStore store = new ContainerStore(main.store());
-        store.collectGarbage();
-        return store;
-    }
-
-    /** Every container of the store by id. */
-    static Map<String, ContainerRecord> byId(ContainerStore store) {
         Map<String, ContainerRecord> all = new LinkedHashMap<>();
-        store.list().forEach(c -> all.put(c.id(), c));
+        main.engine().list().forEach(c -> all.put(c.id(), c));
         return all;
     }
 }

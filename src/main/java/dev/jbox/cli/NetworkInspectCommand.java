@@ -25,7 +25,7 @@ final class NetworkInspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Map<String, ContainerRecord> containers = NetworkCommand.byId(parent.containers());
+        Map<String, ContainerRecord> containers = parent.containersById();
         List<Map<String, Object>> out = new ArrayList<>();
         try (NetworkCatalog catalog = parent.catalog()) {
             for (String name : names) {

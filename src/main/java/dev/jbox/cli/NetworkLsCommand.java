@@ -1,7 +1,7 @@
 package dev.jbox.cli;
 
 import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.lifecycle.ContainerStore;
+import dev.jbox.engine.Engine;
 import dev.jbox.network.NetworkCatalog;
 import dev.jbox.network.NetworkConfig;
 import java.util.ArrayList;
@@ -17,7 +17,8 @@ final class NetworkLsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ContainerStore containers = parent.containers();
+        Main.requireRoot();
+        Engine containers = parent.main.engine();
         String format = "%-16s%-10s%-18s%-14s%s%n";
         System.out.printf(format, "NAME", "BRIDGE", "SUBNET", "GATEWAY", "CONTAINERS");
         try (NetworkCatalog catalog = parent.catalog()) {

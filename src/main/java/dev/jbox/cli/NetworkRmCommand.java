@@ -20,7 +20,7 @@ final class NetworkRmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, ContainerRecord> containers = NetworkCommand.byId(parent.containers());
+        Map<String, ContainerRecord> containers = parent.containersById();
         try (NetworkCatalog catalog = parent.catalog()) {
             for (String name : names) {
                 List<String> attached = NetworkCatalog.isPredefined(name) ? List.of()

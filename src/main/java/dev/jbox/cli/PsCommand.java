@@ -1,8 +1,8 @@
 package dev.jbox.cli;
 
+import dev.jbox.engine.Engine;
 import dev.jbox.lifecycle.ContainerRecord;
 import dev.jbox.lifecycle.ContainerState;
-import dev.jbox.lifecycle.ContainerStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -19,13 +19,13 @@ final class PsCommand extends ContainerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ContainerStore store = containers();
+        Engine engine = engine();
         String format = "%-14s%-12s%-24s%-18s%-30s%s%n";
         if (!quiet) {
             System.out.printf(format, "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES");
         }
-        for (ContainerRecord c : store.list()) {
-            ContainerState s = store.state(c);
+        for (ContainerRecord c : engine.list()) {
+            ContainerState s = engine.state(c);
             if (!all && !s.running()) {
                 continue;
             }

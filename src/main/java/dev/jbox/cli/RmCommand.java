@@ -1,9 +1,6 @@
 package dev.jbox.cli;
 
-import dev.jbox.JboxException;
-import dev.jbox.kernel.Kernel;
-import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.lifecycle.ContainerStore;
+import dev.jbox.engine.Engine;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,20 +17,9 @@ final class RmCommand extends ContainerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ContainerStore store = containers();
+        Engine engine = engine();
         for (String name : names) {
-            ContainerRecord c = store.find(name);
-            if (store.state(c).running()) {
-                if (!force) {
-                    throw new JboxException("container " + c.name() + " is running; stop it first (jbox stop "
-                            + c.name() + ") or use jbox rm -f");
-                }
-                Kernel.kill(c.pid(), StopCommand.SIGKILL);
-                if (!awaitEnd(store, c, 10)) {
-                    throw new JboxException("container " + c.name() + " did not end within 10 s of SIGKILL; try again");
-                }
-            }
-            store.remove(c);
+            engine.remove(engine.find(name), force);
             System.out.println(name);
         }
         return 0;

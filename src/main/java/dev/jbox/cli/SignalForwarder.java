@@ -1,6 +1,6 @@
 package dev.jbox.cli;
 
-import dev.jbox.runtime.Container;
+import dev.jbox.runtime.ContainerProcess;
 import java.util.ArrayList;
 import java.util.List;
 import sun.misc.Signal;
@@ -21,7 +21,7 @@ final class SignalForwarder implements AutoCloseable {
     private SignalForwarder() {
     }
 
-    static SignalForwarder to(Container container, boolean sharesTerminal) {
+    static SignalForwarder to(ContainerProcess container, boolean sharesTerminal) {
         SignalForwarder f = new SignalForwarder();
         for (String name : FORWARDED) {
             Signal signal = new Signal(name);

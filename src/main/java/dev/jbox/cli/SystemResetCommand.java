@@ -1,12 +1,5 @@
 package dev.jbox.cli;
 
-import dev.jbox.kernel.Kernel;
-import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.lifecycle.ContainerState;
-import dev.jbox.lifecycle.ContainerStore;
-import dev.jbox.lifecycle.Processes;
-import dev.jbox.network.NetworkCatalog;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,22 +14,7 @@ final class SystemResetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Main.requireRoot();
-        ContainerStore store = new ContainerStore(parent.main.store());
-        List<String> removed = new ArrayList<>();
-        for (ContainerRecord c : store.list()) {
-            ContainerState.Status s = store.state(c).status();
-            if (s == ContainerState.Status.RUNNING) {
-                Kernel.kill(c.pid(), StopCommand.SIGKILL);
-                ContainerCommand.awaitEnd(store, c, 10);
-            } else if (s == ContainerState.Status.CREATED && Processes.alive(c.shimPid(), c.shimStartTime())) {
-                Kernel.kill(c.shimPid(), StopCommand.SIGKILL);
-            }
-            store.remove(c);
-            removed.add("removed container " + c.name() + " (" + c.shortId() + ")");
-        }
-        try (NetworkCatalog catalog = NetworkCatalog.open(parent.main.store())) {
-            removed.addAll(catalog.reset());
-        }
+        List<String> removed = parent.main.engine().reset();
         if (removed.isEmpty()) {
             System.out.println("nothing to remove");
         }

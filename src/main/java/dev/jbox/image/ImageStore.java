@@ -2,7 +2,7 @@ package dev.jbox.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbox.JboxException;
-import dev.jbox.Store;
+import dev.jbox.DataRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +20,9 @@ public final class ImageStore {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Store store;
+    private final DataRoot store;
 
-    public ImageStore(Store store) {
+    public ImageStore(DataRoot store) {
         this.store = store;
     }
 

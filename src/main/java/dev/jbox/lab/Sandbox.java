@@ -1,11 +1,11 @@
 package dev.jbox.lab;
 
 import dev.jbox.JboxException;
-import dev.jbox.Store;
+import dev.jbox.DataRoot;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.KernelException;
 import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.lifecycle.ContainerStore;
+import dev.jbox.engine.Engine;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -75,17 +75,10 @@ final class Sandbox {
     }
 
     private void removeContainers(List<String> leftovers) {
-        ContainerStore containers = new ContainerStore(new Store(store()));
-        for (ContainerRecord c : containers.list()) {
-            boolean running = containers.state(c).running();
-            if (running) {
-                Kernel.kill(c.pid(), SIGKILL);
-                long deadline = System.nanoTime() + 10_000_000_000L;
-                while (containers.state(c).running() && System.nanoTime() < deadline) {
-                    sleep(10);
-                }
-            }
-            containers.remove(c);
+        Engine engine = new Engine(new DataRoot(store()));
+        for (ContainerRecord c : engine.list()) {
+            boolean running = engine.state(c).running();
+            engine.remove(c, true);
             leftovers.add("left the container " + c.name() + (running ? " running (killed and removed)" : " (removed)"));
         }
     }

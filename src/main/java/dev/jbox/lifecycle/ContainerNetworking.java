@@ -4,7 +4,11 @@ import static dev.jbox.network.EtcFiles.HOSTNAME;
 import static dev.jbox.network.EtcFiles.HOSTS;
 import static dev.jbox.network.EtcFiles.RESOLV_CONF;
 
-import dev.jbox.Store;
+import dev.jbox.DataRoot;
+import dev.jbox.JboxException;
+import dev.jbox.engine.EngineContext;
+import dev.jbox.engine.Feature;
+import dev.jbox.engine.RunRequest;
 import dev.jbox.lifecycle.ContainerRecord.NetworkEndpoint;
 import dev.jbox.network.Attachment;
 import dev.jbox.network.EtcFiles;
@@ -13,7 +17,9 @@ import dev.jbox.network.NetworkConfig;
 import dev.jbox.network.Netns;
 import dev.jbox.network.Networks;
 import dev.jbox.network.PortMapping;
-import dev.jbox.runtime.ContainerSpec.FileMount;
+import dev.jbox.spec.ContainerSpec;
+import dev.jbox.spec.Namespace;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -36,13 +43,103 @@ import java.util.stream.Collectors;
  * lock). Docker answers names from a DNS server inside its daemon; jbox has no process that
  * outlives a command to do that, and the files cost one small write per member per change.
  */
-public final class ContainerNetworking {
+public final class ContainerNetworking implements Feature {
     private final ContainerStore containers;
-    private final Store store;
+    private final DataRoot store;
 
-    ContainerNetworking(ContainerStore containers, Store store) {
-        this.containers = containers;
-        this.store = store;
+    public ContainerNetworking(EngineContext context) {
+        this.containers = context.containers();
+        this.store = context.root();
+    }
+
+    @Override
+    public String name() {
+        return "networking";
+    }
+
+    @Override
+    public Set<String> options() {
+        return Set.of("--network", "--net", "-p", "--publish");
+    }
+
+    // tag::prepare[]
+    /**
+     * Checks the network and ports before anything is made, and gives the container its
+     * /etc/hosts, /etc/hostname and /etc/resolv.conf. With the host's network comes the host's
+     * name, as in Docker (unless --hostname says otherwise), and no network namespace.
+     */
+    @Override
+    public ContainerRecord prepare(RunRequest request, ContainerRecord record, ContainerSpec.Builder spec) {
+        boolean ownNetns = request.namespaces() == null || request.namespaces().contains(Namespace.NET);
+        String network = networkName(request.network(), ownNetns);
+        if (network.equals(NetworkCatalog.HOST)) {
+            spec.withoutNamespace(Namespace.NET);
+            if (request.hostname() == null) {
+                spec.hostname(hostHostname());
+            }
+        }
+        record = record.toBuilder().network(network).ports(portSpecs(request.publish(), network)).build();
+        String hostname = spec.build().hostname();
+        for (Map.Entry<String, Path> f : prepareFiles(record, hostname).entrySet()) {
+            spec.bindFile(f.getValue(), f.getKey());
+        }
+        return record;
+    }
+    // end::prepare[]
+
+    @Override
+    public ContainerRecord created(ContainerRecord record, int pid) {
+        return connect(record, pid);
+    }
+
+    @Override
+    public ContainerRecord release(ContainerRecord record) {
+        return record.endpoint() == null ? record : disconnect(record);
+    }
+
+    /** The network to plug into, checked before anything is made; without a network namespace only the host's. */
+    private String networkName(String requested, boolean ownNetns) {
+        String n = requested != null ? requested : ownNetns ? NetworkCatalog.BRIDGE : NetworkCatalog.HOST;
+        if (n.equals(NetworkCatalog.HOST)) {
+            return n;
+        }
+        if (!ownNetns) {
+            throw new JboxException("--network " + n + " needs a network namespace; add net to --namespaces, or use --network host");
+        }
+        if (!n.equals(NetworkCatalog.NONE)) {
+            try (NetworkCatalog catalog = NetworkCatalog.open(store)) {
+                catalog.get(n);
+            }
+        }
+        return n;
+    }
+
+    /** The -p options, checked and written the one way ("127.0.0.1:8080:80/tcp"). */
+    private static List<String> portSpecs(List<String> publish, String network) {
+        if (publish.isEmpty()) {
+            return List.of();
+        }
+        if (network.equals(NetworkCatalog.HOST) || network.equals(NetworkCatalog.NONE)) {
+            throw new JboxException("-p needs a network with NAT: with --network " + network
+                    + " there is nothing to publish (drop -p, or use --network bridge)");
+        }
+        List<String> specs = new ArrayList<>();
+        for (String p : publish) {
+            try {
+                specs.add(PortMapping.parse(p).toString());
+            } catch (IllegalArgumentException e) {
+                throw new JboxException("invalid -p " + p + ": " + e.getMessage());
+            }
+        }
+        return specs;
+    }
+
+    private static String hostHostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            throw new JboxException("cannot read the host's name from /proc/sys/kernel/hostname: " + e.getMessage());
+        }
     }
 
     /** Whether the container has an interface on a bridge (bridge or a user network), not host's or none. */
@@ -52,10 +149,10 @@ public final class ContainerNetworking {
 
     /**
      * Writes the container's /etc/hosts (without its address yet), /etc/hostname and
-     * /etc/resolv.conf into its directory, and says where the runtime must mount them.
+     * /etc/resolv.conf into its directory, and says where the runtime must mount each.
      */
     // tag::prepare-files[]
-    public List<FileMount> prepareFiles(ContainerRecord c) {
+    private Map<String, Path> prepareFiles(ContainerRecord c, String hostname) {
         Path dir = containers.dirOf(c);
         Map<String, String> content = new LinkedHashMap<>();
         if (c.networkName().equals(NetworkCatalog.HOST)) {
@@ -66,11 +163,13 @@ public final class ContainerNetworking {
             content.put(HOSTS, EtcFiles.hosts(null, c.networkName(), List.of()));
             content.put(RESOLV_CONF, EtcFiles.resolvConf());
         }
-        content.put(HOSTNAME, c.hostname() + "\n");
+        content.put(HOSTNAME, hostname + "\n");
         EtcFiles.writeAll(dir, content);
-        return List.of(new FileMount(dir.resolve(HOSTS), "/etc/hosts"),
-                new FileMount(dir.resolve(HOSTNAME), "/etc/hostname"),
-                new FileMount(dir.resolve(RESOLV_CONF), "/etc/resolv.conf"));
+        Map<String, Path> mounts = new LinkedHashMap<>();
+        mounts.put("/etc/hosts", dir.resolve(HOSTS));
+        mounts.put("/etc/hostname", dir.resolve(HOSTNAME));
+        mounts.put("/etc/resolv.conf", dir.resolve(RESOLV_CONF));
+        return mounts;
     }
     // end::prepare-files[]
 

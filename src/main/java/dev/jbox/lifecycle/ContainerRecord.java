@@ -1,24 +1,25 @@
 package dev.jbox.lifecycle;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.jbox.spec.ContainerSpec;
+import dev.jbox.spec.Namespace;
 import java.util.List;
 
 /**
  * What the engine remembers about a container, kept as {@code config.json} in its directory:
- * the configuration it was made from, and the processes that belong to it. Each pid comes with
- * the process's start time, because pids are reused: a pid alone can name a stranger.
+ * the spec it was made from, how it was run, and the processes that belong to it. Each pid comes
+ * with the process's start time, because pids are reused: a pid alone can name a stranger.
  *
- * @param network  bridge, host, none or a user network; null in records written before
- *                 networking existed (those containers had loopback only: none)
- * @param ports    the ports published with -p, as given (e.g. "8080:80/tcp")
+ * @param spec     what the container is (OCI-shaped); null only for a moment while it is made
+ * @param network  bridge, host, none or a user network
+ * @param ports    the ports published with -p, written the one way ("127.0.0.1:8080:80/tcp")
  * @param endpoint where the container is plugged in while it runs; null when it is not
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ContainerRecord(String id, String name, String image, List<String> command, String created,
-                              String hostname, boolean autoRemove, boolean init, boolean tty, boolean detached,
-                              int chapter, List<String> env, String workdir, List<String> namespaces,
-                              int shimPid, long shimStartTime, int pid, long pidStartTime,
-                              String network, List<String> ports, NetworkEndpoint endpoint) {
+public record ContainerRecord(String id, String name, String image, String created, int chapter, ContainerSpec spec,
+                              boolean autoRemove, boolean detached, String network, List<String> ports,
+                              NetworkEndpoint endpoint, int shimPid, long shimStartTime, int pid, long pidStartTime) {
     public ContainerRecord {
         ports = ports == null ? List.of() : List.copyOf(ports);
     }
@@ -28,23 +29,102 @@ public record ContainerRecord(String id, String name, String image, List<String>
     public record NetworkEndpoint(String ipAddress, String gateway, int prefixLength, String hostVeth) {
     }
 
+    public static Builder builder() {
+        return new Builder();
+    }
+
     public String shortId() {
         return id.substring(0, 12);
     }
 
-    /** The network, reading an old record's missing one as "none". */
+    /** The network; "none" when a record names none. */
     public String networkName() {
         return network == null ? "none" : network;
     }
 
+    @JsonIgnore
+    public List<String> command() {
+        return spec.process().args();
+    }
+
+    @JsonIgnore
+    public List<String> env() {
+        return spec.process().env();
+    }
+
+    @JsonIgnore
+    public String workdir() {
+        return spec.process().cwd();
+    }
+
+    @JsonIgnore
+    public String hostname() {
+        return spec.hostname();
+    }
+
+    @JsonIgnore
+    public boolean tty() {
+        return spec.process().terminal();
+    }
+
+    @JsonIgnore
+    public boolean init() {
+        return spec.process().init();
+    }
+
+    /** The namespaces the container has besides its mount namespace, as exec joins them. */
+    @JsonIgnore
+    public List<Namespace> namespaces() {
+        return spec.linux().namespaces().stream().sorted().toList();
+    }
+
+    public ContainerRecord withSpec(ContainerSpec s) {
+        return toBuilder().spec(s).build();
+    }
+
     public ContainerRecord withProcesses(int shimPid, int pid) {
-        return new ContainerRecord(id, name, image, command, created, hostname, autoRemove, init, tty, detached,
-                chapter, env, workdir, namespaces, shimPid, Processes.startTime(shimPid), pid, Processes.startTime(pid),
-                network, ports, endpoint);
+        return toBuilder().shimPid(shimPid).shimStartTime(ProcessTable.startTime(shimPid))
+                .pid(pid).pidStartTime(ProcessTable.startTime(pid)).build();
     }
 
     public ContainerRecord withEndpoint(NetworkEndpoint e) {
-        return new ContainerRecord(id, name, image, command, created, hostname, autoRemove, init, tty, detached,
-                chapter, env, workdir, namespaces, shimPid, shimStartTime, pid, pidStartTime, network, ports, e);
+        return toBuilder().endpoint(e).build();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().id(id).name(name).image(image).created(created).chapter(chapter).spec(spec)
+                .autoRemove(autoRemove).detached(detached).network(network).ports(ports).endpoint(endpoint)
+                .shimPid(shimPid).shimStartTime(shimStartTime).pid(pid).pidStartTime(pidStartTime);
+    }
+
+    public static final class Builder {
+        private String id, name, image, created, network;
+        private int chapter, shimPid, pid;
+        private long shimStartTime = -1, pidStartTime = -1;
+        private ContainerSpec spec;
+        private boolean autoRemove, detached;
+        private List<String> ports = List.of();
+        private NetworkEndpoint endpoint;
+
+        public Builder id(String v) { id = v; return this; }
+        public Builder name(String v) { name = v; return this; }
+        public Builder image(String v) { image = v; return this; }
+        public Builder created(String v) { created = v; return this; }
+        public Builder chapter(int v) { chapter = v; return this; }
+        public Builder spec(ContainerSpec v) { spec = v; return this; }
+        public Builder autoRemove(boolean v) { autoRemove = v; return this; }
+        public Builder detached(boolean v) { detached = v; return this; }
+        public Builder network(String v) { network = v; return this; }
+        public Builder ports(List<String> v) { ports = v; return this; }
+        public Builder endpoint(NetworkEndpoint v) { endpoint = v; return this; }
+        public Builder shimPid(int v) { shimPid = v; return this; }
+        public Builder shimStartTime(long v) { shimStartTime = v; return this; }
+        public Builder pid(int v) { pid = v; return this; }
+        public Builder pidStartTime(long v) { pidStartTime = v; return this; }
+
+        public ContainerRecord build() {
+            return new ContainerRecord(id, name, image, created, chapter, spec, autoRemove, detached, network, ports,
+                    endpoint, shimPid, shimStartTime, pid, pidStartTime);
+        }
     }
 }

@@ -1,40 +1,32 @@
 package dev.jbox.lifecycle;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jbox.DataRoot;
+import dev.jbox.FileTrees;
 import dev.jbox.JboxException;
-import dev.jbox.Store;
-import dev.jbox.namespaces.ContainerStatus;
+import dev.jbox.Json;
+import dev.jbox.LockFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * The containers the engine knows, one directory each under {@code containers/ID}: config.json
  * (a {@link ContainerRecord}), status (written by jbox-init's shim) and container.log (the output
  * of a detached container). There is no daemon: every jbox command reads these files afresh.
+ * This class only keeps the files; what a container holds on the machine (a network endpoint, a
+ * cgroup) is released by the engine's features before the directory goes.
  */
 public final class ContainerStore {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final Path dir;
-    private final ContainerNetworking networking;
 
-    public ContainerStore(Store store) {
-        this.dir = store.containers();
-        this.networking = new ContainerNetworking(this, store);
-    }
-
-    /** Plugs this store's containers into their networks and unplugs them. */
-    public ContainerNetworking networking() {
-        return networking;
+    public ContainerStore(DataRoot root) {
+        this.dir = root.containers();
     }
 
     public Path dirOf(ContainerRecord c) {
@@ -45,13 +37,16 @@ public final class ContainerStore {
         return dirOf(c).resolve("container.log");
     }
 
-    /** Makes the directory of a new container, holding the store's lock so two names never clash. */
-    public ContainerRecord create(String requestedName, Supplier<ContainerRecord> template) {
+    /**
+     * Makes the directory of a new container, holding the store's lock so two names never clash;
+     * {@code template} fills in the record once its id and name are known.
+     */
+    public ContainerRecord create(String requestedName, Function<ContainerRecord.Builder, ContainerRecord.Builder> template) {
         if (requestedName != null && !Names.valid(requestedName)) {
             throw new JboxException("invalid container name '" + requestedName
                     + "': use letters, digits, '_', '.' and '-', starting with a letter or digit");
         }
-        return locked(() -> {
+        try (LockFile ignored = LockFile.acquire(dir.resolve(".lock"))) {
             List<ContainerRecord> all = list();
             String name = requestedName;
             if (name != null) {
@@ -65,10 +60,8 @@ public final class ContainerStore {
                     name = Names.randomName();
                 } while (nameTaken(all, name));
             }
-            ContainerRecord t = template.get();
-            ContainerRecord c = new ContainerRecord(Names.newId(), name, t.image(), t.command(), Instant.now().toString(),
-                    t.hostname() != null ? t.hostname() : name, t.autoRemove(), t.init(), t.tty(), t.detached(),
-                    t.chapter(), t.env(), t.workdir(), t.namespaces(), 0, -1, 0, -1, t.network(), t.ports(), null);
+            ContainerRecord c = template.apply(ContainerRecord.builder().id(Names.newId()).name(name)
+                    .created(Instant.now().toString())).build();
             try {
                 Files.createDirectories(dirOf(c));
             } catch (IOException e) {
@@ -76,7 +69,7 @@ public final class ContainerStore {
             }
             save(c);
             return c;
-        });
+        }
     }
 
     private static boolean nameTaken(List<ContainerRecord> all, String name) {
@@ -84,14 +77,7 @@ public final class ContainerStore {
     }
 
     public void save(ContainerRecord c) {
-        Path file = dirOf(c).resolve("config.json");
-        Path tmp = dirOf(c).resolve("config.json.tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), c);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new JboxException("cannot write " + file + ": " + e.getMessage());
-        }
+        Json.writeAtomically(dirOf(c).resolve("config.json"), c);
     }
 
     /** Every container, oldest first. */
@@ -103,7 +89,7 @@ public final class ContainerStore {
         try (Stream<Path> dirs = Files.list(dir)) {
             for (Path d : dirs.filter(Files::isDirectory).toList()) {
                 try {
-                    all.add(JSON.readValue(d.resolve("config.json").toFile(), ContainerRecord.class));
+                    all.add(Json.mapper().readValue(d.resolve("config.json").toFile(), ContainerRecord.class));
                 } catch (IOException e) {
                     // being created or removed right now
                 }
@@ -137,7 +123,7 @@ public final class ContainerStore {
     // tag::state[]
     public ContainerState state(ContainerRecord c) {
         Path statusFile = dirOf(c).resolve("status");
-        ContainerStatus s = ContainerStatus.read(statusFile);
+        ShimStatus s = ShimStatus.read(statusFile);
         if (s.ended()) {
             Instant finished;
             try {
@@ -147,10 +133,10 @@ public final class ContainerStore {
             }
             return new ContainerState(ContainerState.Status.EXITED, s.exitCode(), finished);
         }
-        if (c.pid() > 0 && Processes.alive(c.pid(), c.pidStartTime())) {
+        if (c.pid() > 0 && ProcessTable.alive(c.pid(), c.pidStartTime())) {
             return new ContainerState(ContainerState.Status.RUNNING, 0, null);
         }
-        if (c.pid() == 0 && Processes.alive(c.shimPid(), c.shimStartTime())) {
+        if (c.pid() == 0 && ProcessTable.alive(c.shimPid(), c.shimStartTime())) {
             return new ContainerState(ContainerState.Status.CREATED, 0, null);
         }
         if (c.pid() == 0 && c.shimPid() == 0 && recentlyCreated(c)) {
@@ -165,49 +151,8 @@ public final class ContainerStore {
         return Instant.parse(c.created()).isAfter(Instant.now().minusSeconds(30));
     }
 
-    /** Unplugs the container from its network (if it is on one), then deletes its directory. */
-    public void remove(ContainerRecord c) {
-        networking.disconnect(c);
-        Path d = dirOf(c);
-        try (Stream<Path> walk = Files.walk(d)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (java.nio.file.NoSuchFileException e) {
-            // already gone
-        } catch (IOException e) {
-            throw new JboxException("cannot remove " + d + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * Removes the ended containers that were run with --rm, and unplugs the other ended ones from
-     * their networks (their addresses and host ports become free, as when Docker stops a
-     * container): there is no daemon to do it when they end.
-     */
-    public void collectGarbage() {
-        for (ContainerRecord c : list()) {
-            ContainerState.Status s = state(c).status();
-            if (s != ContainerState.Status.EXITED && s != ContainerState.Status.DEAD) {
-                continue;
-            }
-            if (c.autoRemove()) {
-                remove(c);
-            } else if (c.endpoint() != null) {
-                save(networking.disconnect(c));
-            }
-        }
-    }
-
-    private <T> T locked(Supplier<T> action) {
-        try {
-            Files.createDirectories(dir);
-            try (FileChannel lock = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 var ignored = lock.lock()) {
-                return action.get();
-            }
-        } catch (IOException e) {
-            throw new JboxException("cannot lock " + dir + ": " + e.getMessage());
-        }
+    /** Deletes the container's directory (its record, status and log). */
+    public void delete(ContainerRecord c) {
+        FileTrees.delete(dirOf(c));
     }
 }

@@ -5,10 +5,11 @@ import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.KernelException;
 import dev.jbox.kernel.Spawn;
 import dev.jbox.kernel.Terminal;
-import dev.jbox.runtime.ContainerSpec;
 import dev.jbox.runtime.ContainerThread;
+import dev.jbox.runtime.Launch;
 import dev.jbox.runtime.Launcher;
-import dev.jbox.runtime.Namespace;
+import dev.jbox.spec.ContainerSpec;
+import dev.jbox.spec.Namespace;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,11 @@ public final class Exec {
     public record Process(int pid, int ptyMaster) {
     }
 
-    /** {@code spec.rootfs()} is ignored: the container's root is reached through its mount namespace. */
-    public static Process start(int containerPid, List<Namespace> namespaces, ContainerSpec spec) {
+    /**
+     * {@code spec} describes the new process (args, env, cwd, terminal, capabilities); its root is
+     * ignored: the container's root is reached through its mount namespace.
+     */
+    public static Process start(int containerPid, List<Namespace> namespaces, ContainerSpec spec, Launch.Stdio stdio) {
         // Opened here, before any setns: afterwards "/proc" would mean the container's /proc.
         Map<String, Integer> fds = new LinkedHashMap<>();
         try {
@@ -35,7 +39,7 @@ public final class Exec {
                 fds.put(ns.procName(), openNamespace(containerPid, ns.procName()));
             }
             fds.put("mnt", openNamespace(containerPid, "mnt"));
-            return ContainerThread.call("jbox-exec", () -> enterAndSpawn(fds, spec));
+            return ContainerThread.call("jbox-exec", () -> enterAndSpawn(fds, spec, stdio));
         } finally {
             fds.values().forEach(Kernel::closeQuietly);
         }
@@ -50,20 +54,18 @@ public final class Exec {
         }
     }
 
-    private static Process enterAndSpawn(Map<String, Integer> fds, ContainerSpec spec) {
+    private static Process enterAndSpawn(Map<String, Integer> fds, ContainerSpec spec, Launch.Stdio stdio) {
         // tag::setns[]
         Kernel.unshare(Kernel.CLONE_FS); // setns into a mount namespace needs a file-system context of our own
         for (var ns : fds.entrySet()) {
             Kernel.setns(ns.getValue(), 0, ns.getKey() + " namespace");
         }
         // end::setns[]
-        Launcher.enterWorkdir(spec.workdir());
-        String program = Launcher.resolve(spec.command().get(0), spec.path());
-        int[] pty = spec.tty() ? Terminal.openPty("/dev/pts/ptmx") : new int[] {-1, -1};
+        String program = Launcher.enter(spec);
+        int[] pty = spec.process().terminal() ? Terminal.openPty("/dev/pts/ptmx") : new int[] {-1, -1};
         try {
-            List<String> argv = InitCommand.forExec().argv(spec, program, spec.tty() ? pty[1] : -1);
-            Spawn spawn = Spawn.program(RootFilesystem.INIT_PATH, argv).env(spec.env())
-                    .fd(0, spec.stdio().in()).fd(1, spec.stdio().out()).fd(2, spec.stdio().err());
+            List<String> argv = InitCommand.forExec().argv(spec, program, pty[1]);
+            Spawn spawn = Launcher.spawnOf(RootFilesystem.INIT_PATH, argv, spec, stdio);
             return new Process(Launcher.spawn(spawn, program), pty[0]);
         } catch (RuntimeException e) {
             Kernel.closeQuietly(pty[0]);

@@ -1,7 +1,7 @@
 package dev.jbox.namespaces;
 
-import dev.jbox.runtime.ContainerSpec;
-import dev.jbox.runtime.Namespace;
+import dev.jbox.spec.ContainerSpec;
+import dev.jbox.spec.Namespace;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,14 +21,14 @@ final class InitCommand {
     /** For {@code jbox run}: a shim, and a pid 1 that protects /proc once it has mounted it. */
     static InitCommand forContainer(ContainerSpec spec) {
         List<String> flags = new ArrayList<>();
-        if (spec.namespaces().contains(Namespace.PID)) {
+        if (spec.has(Namespace.PID)) {
             flags.add("-n");
         }
-        if (spec.init()) {
+        if (spec.process().init()) {
             flags.add("-r");
         }
-        RootFilesystem.READ_ONLY_PATHS.forEach(p -> flags.addAll(List.of("-R", p)));
-        RootFilesystem.MASKED_PATHS.forEach(p -> flags.addAll(List.of("-M", p)));
+        spec.linux().readonlyPaths().forEach(p -> flags.addAll(List.of("-R", p)));
+        spec.linux().maskedPaths().forEach(p -> flags.addAll(List.of("-M", p)));
         return new InitCommand(flags);
     }
     // end::flags[]
@@ -42,13 +42,13 @@ final class InitCommand {
     List<String> argv(ContainerSpec spec, String program, int ptyNumber) {
         List<String> argv = new ArrayList<>(List.of(RootFilesystem.INIT_PATH));
         argv.addAll(modeFlags);
-        argv.addAll(List.of("-c", Long.toHexString(spec.capabilities())));
+        argv.addAll(List.of("-c", Long.toHexString(spec.process().capabilities())));
         if (ptyNumber >= 0) {
             argv.addAll(List.of("-t", "/dev/pts/" + ptyNumber));
         }
         argv.add("--");
         argv.add(program);
-        argv.addAll(spec.command());
+        argv.addAll(spec.process().args());
         return argv;
     }
 }

@@ -12,8 +12,8 @@ import static dev.jbox.kernel.Kernel.MS_REMOUNT;
 import static dev.jbox.kernel.Kernel.MS_STRICTATIME;
 
 import dev.jbox.JboxException;
-import dev.jbox.kernel.Kernel;
-import dev.jbox.runtime.ContainerSpec;
+import dev.jbox.kernel.Syscalls;
+import dev.jbox.spec.ContainerSpec;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -26,59 +26,63 @@ import java.util.List;
  * as a mount of its own, a minimal /dev, a read-only /sys, then pivot_root into it with the
  * host's tree detached. Called from the container thread; nothing here is visible on the host.
  */
-final class RootFilesystem {
+public final class RootFilesystem {
     /** Where the container finds jbox-init: a read-only bind mount, so the container cannot rewrite
      * the host's copy (the runc CVE-2019-5736 class of attack). */
     static final String INIT_PATH = "/dev/.jbox-init";
 
     /** Docker's defaults: kernel knobs and information a container must not change or read. */
-    static final List<String> READ_ONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+    public static final List<String> READ_ONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
             "/proc/sysrq-trigger");
-    static final List<String> MASKED_PATHS = List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
+    public static final List<String> MASKED_PATHS = List.of("/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
             "/sys/firmware", "/sys/devices/virtual/powercap");
 
-    private RootFilesystem() {
+    private final Syscalls kernel;
+
+    /** {@code kernel}: {@link Syscalls#LINUX}, or a recording fake in a unit test. */
+    RootFilesystem(Syscalls kernel) {
+        this.kernel = kernel;
     }
 
-    static void prepare(Path rootfs, Path initBinary) {
+    void prepare(Path rootfs, Path initBinary) {
         String root = rootfs.toString();
         // tag::private[]
         // Mounts propagate between namespaces unless made private: without this, what the
         // container mounts would appear on the host, and the other way round.
-        Kernel.mount(null, "/", null, MS_REC | MS_PRIVATE, null);
+        kernel.mount(null, "/", null, MS_REC | MS_PRIVATE, null);
         // end::private[]
         // tag::root[]
         // pivot_root needs the new root to be a mount point: a bind mount onto itself makes it one.
-        Kernel.mount(root, root, null, MS_BIND | MS_REC, null);
+        kernel.mount(root, root, null, MS_BIND | MS_REC, null);
         // end::root[]
         mkdirs(rootfs, "proc", "sys", "dev");
-        Kernel.mount("sysfs", root + "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, null);
+        kernel.mount("sysfs", root + "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, null);
         makeDev(rootfs, initBinary);
     }
 
     // tag::dev[]
-    private static void makeDev(Path rootfs, Path initBinary) {
+    private void makeDev(Path rootfs, Path initBinary) {
         String dev = rootfs + "/dev";
-        Kernel.mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
-        Kernel.mknodChar(dev + "/null", 0666, 1, 3);
-        Kernel.mknodChar(dev + "/zero", 0666, 1, 5);
-        Kernel.mknodChar(dev + "/full", 0666, 1, 7);
-        Kernel.mknodChar(dev + "/random", 0666, 1, 8);
-        Kernel.mknodChar(dev + "/urandom", 0666, 1, 9);
-        Kernel.mknodChar(dev + "/tty", 0666, 5, 0);
+        kernel.mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+        kernel.mknodChar(dev + "/null", 0666, 1, 3);
+        kernel.mknodChar(dev + "/zero", 0666, 1, 5);
+        kernel.mknodChar(dev + "/full", 0666, 1, 7);
+        kernel.mknodChar(dev + "/random", 0666, 1, 8);
+        kernel.mknodChar(dev + "/urandom", 0666, 1, 9);
+        kernel.mknodChar(dev + "/tty", 0666, 5, 0);
         mkdirs(rootfs, "dev/pts", "dev/shm");
         // A devpts instance of its own: the container's terminals are not the host's.
-        Kernel.mount("devpts", dev + "/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
-        Kernel.mount("shm", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+        kernel.mount("devpts", dev + "/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
+        kernel.mount("shm", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
         symlink(dev + "/ptmx", "pts/ptmx");
         symlink(dev + "/fd", "/proc/self/fd");
         symlink(dev + "/stdin", "/proc/self/fd/0");
         symlink(dev + "/stdout", "/proc/self/fd/1");
         symlink(dev + "/stderr", "/proc/self/fd/2");
         touch(Path.of(dev + INIT_PATH.substring(4)));
-        Kernel.mount(initBinary.toString(), dev + INIT_PATH.substring(4), null, MS_BIND, null);
-        Kernel.mount(null, dev + INIT_PATH.substring(4), null, MS_BIND | MS_REMOUNT | MS_RDONLY, null);
+        kernel.mount(initBinary.toString(), dev + INIT_PATH.substring(4), null, MS_BIND, null);
+        kernel.mount(null, dev + INIT_PATH.substring(4), null, MS_BIND | MS_REMOUNT | MS_RDONLY, null);
     }
     // end::dev[]
 
@@ -89,16 +93,20 @@ final class RootFilesystem {
      * so a missing one is created, empty (in the image: once). A read-only root file system
      * without the target goes without that file, as it did before.
      */
-    static void bindFiles(Path rootfs, List<ContainerSpec.FileMount> files) {
-        for (ContainerSpec.FileMount f : files) {
-            Path target = rootfs.resolve(f.target().substring(1));
+    void bindFiles(Path rootfs, List<ContainerSpec.Mount> files) {
+        for (ContainerSpec.Mount f : files) {
+            if (!"bind".equals(f.type())) {
+                throw new JboxException("mount type '" + f.type() + "' at " + f.destination()
+                        + " is not supported by this runtime; only bind mounts of files are");
+            }
+            Path target = rootfs.resolve(f.destination().substring(1));
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
                 // A symbolic link would be followed on the host's side of the pivot: never mount through one.
-                throw new JboxException(f.target() + " in the root file system " + rootfs + " is not a regular file"
+                throw new JboxException(f.destination() + " in the root file system " + rootfs + " is not a regular file"
                         + " (a symbolic link?); replace it with a file so jbox can mount the container's own over it");
             }
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) || createEmpty(rootfs, target)) {
-                Kernel.mount(f.source().toString(), target.toString(), null, MS_BIND, null);
+                kernel.mount(f.source(), target.toString(), null, MS_BIND, null);
             }
         }
     }
@@ -127,13 +135,13 @@ final class RootFilesystem {
 
     // tag::pivot[]
     /** Makes {@code rootfs} the root of this mount namespace and detaches the old root entirely. */
-    static void pivot(Path rootfs) {
-        Kernel.chdir(rootfs.toString());
+    void pivot(Path rootfs) {
+        kernel.chdir(rootfs.toString());
         // pivot_root(".", ".") stacks the old root on top of the new one; unmounting "."
         // then removes the old root, so no path leads back to the host's tree.
-        Kernel.pivotRoot(".", ".");
-        Kernel.umount(".", MNT_DETACH);
-        Kernel.chdir("/");
+        kernel.pivotRoot(".", ".");
+        kernel.umount(".", MNT_DETACH);
+        kernel.chdir("/");
     }
     // end::pivot[]
 

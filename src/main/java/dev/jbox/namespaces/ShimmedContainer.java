@@ -1,51 +1,28 @@
 package dev.jbox.namespaces;
 
-import dev.jbox.JboxException;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.WaitStatus;
-import dev.jbox.runtime.Container;
-import java.nio.file.Path;
+import dev.jbox.runtime.ContainerProcess;
 
 /**
  * A chapter-2 container as the engine that created it sees it: jbox-init's shim (a child of
  * this JVM) and the container's pid 1 (the shim's child), held at the "go" pipe until started.
  */
-public final class ShimmedContainer implements Container {
+final class ShimmedContainer implements ContainerProcess {
     private final int shimPid;
-    private final Path statusFile;
     private int goPipe;
     private final int ptyMaster;
     private int pid;
 
-    ShimmedContainer(int shimPid, Path statusFile, int goPipe, int ptyMaster) {
+    ShimmedContainer(int shimPid, int goPipe, int ptyMaster) {
         this.shimPid = shimPid;
-        this.statusFile = statusFile;
         this.goPipe = goPipe;
         this.ptyMaster = ptyMaster;
     }
 
-    // tag::await-pid[]
-    /** Waits for the shim to report pid 1 (it does so right after its fork). */
-    void awaitPid() {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            ContainerStatus s = ContainerStatus.read(statusFile);
-            if (s.pid() > 0) {
-                pid = s.pid();
-                return;
-            }
-            WaitStatus ended = Kernel.waitpidNoHang(shimPid);
-            if (ended != null) {
-                throw new JboxException("the container's init failed before the container started (" + ended
-                        + "); its error is above");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new JboxException("the container's init did not report within 10 s; see " + statusFile);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000); // the shim reports within a millisecond
-        }
+    void setPid(int pid) {
+        this.pid = pid;
     }
-    // end::await-pid[]
 
     // tag::go[]
     @Override
@@ -73,11 +50,12 @@ public final class ShimmedContainer implements Container {
         return pid;
     }
 
-    public int shimPid() {
+    @Override
+    public int waitedPid() {
         return shimPid;
     }
 
-    /** The master side of the container's terminal (-t), or -1. */
+    @Override
     public int ptyMaster() {
         return ptyMaster;
     }

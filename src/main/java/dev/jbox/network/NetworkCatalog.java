@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jbox.FileTrees;
 import dev.jbox.JboxException;
-import dev.jbox.Store;
+import dev.jbox.DataRoot;
 import dev.jbox.kernel.NetlinkRoute;
 import dev.jbox.kernel.NetlinkRoute.Link;
 import dev.jbox.kernel.NetlinkRoute.Route;
@@ -64,7 +64,7 @@ public final class NetworkCatalog implements AutoCloseable {
     }
 
     /** The store's networks, named after JBOX_NETWORK_PREFIX and JBOX_SUBNET, in the engine's network namespace. */
-    public static NetworkCatalog open(Store store) {
+    public static NetworkCatalog open(DataRoot store) {
         NetworkNames names = NetworkNames.fromEnvironment();
         Ipv4Subnet subnet = NetworkConfig.defaultSubnet();
         return new NetworkCatalog(stateRoot(store), names, subnet, Netns.engine(), true);
@@ -75,7 +75,7 @@ public final class NetworkCatalog implements AutoCloseable {
         return new NetworkCatalog(root, names, defaultSubnet, host, false);
     }
 
-    static Path stateRoot(Store store) {
+    static Path stateRoot(DataRoot store) {
         return store.root().resolve("networks");
     }
 

@@ -2,7 +2,7 @@ package dev.jbox.network;
 
 import dev.jbox.LockFile;
 import dev.jbox.JboxException;
-import dev.jbox.Store;
+import dev.jbox.DataRoot;
 import dev.jbox.kernel.NetlinkRoute;
 import java.net.Inet4Address;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ public final class Networks implements AutoCloseable {
     }
 
     /** jbox's default network ({@link NetworkConfig#defaults()}) in the engine's own namespace. */
-    public static Networks open(Store store) {
+    public static Networks open(DataRoot store) {
         return new Networks(NetworkCatalog.stateRoot(store), NetworkConfig.defaults(), Netns.engine(), true);
     }
 

@@ -4,8 +4,10 @@ import dev.jbox.JboxException;
 import dev.jbox.kernel.Errno;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.Spawn;
+import dev.jbox.spec.ContainerSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The last step of every runtime: find the command inside the container's root and start
@@ -14,6 +16,22 @@ import java.nio.file.Path;
  */
 public final class Launcher {
     private Launcher() {
+    }
+
+    /**
+     * Enters the container's working directory and finds its command there: the steps every way
+     * of starting a container (chroot, namespaces, exec) takes once the thread sees the container's
+     * root. Returns the path of the program to run.
+     */
+    public static String enter(ContainerSpec spec) {
+        enterWorkdir(spec.process().cwd());
+        return resolve(spec.process().args().get(0), spec.path());
+    }
+
+    /** A spawn of {@code path} with {@code argv}, the container's environment and its stdin, stdout and stderr. */
+    public static Spawn spawnOf(String path, List<String> argv, ContainerSpec spec, Launch.Stdio stdio) {
+        return Spawn.program(path, argv).env(spec.process().env())
+                .fd(0, stdio.in()).fd(1, stdio.out()).fd(2, stdio.err());
     }
 
     /** Changes the calling thread's working directory to {@code workdir} inside the container, or says why not. */

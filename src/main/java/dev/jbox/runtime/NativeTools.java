@@ -1,7 +1,7 @@
 package dev.jbox.runtime;
 
 import dev.jbox.JboxException;
-import dev.jbox.Store;
+import dev.jbox.DataRoot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -23,7 +23,7 @@ public final class NativeTools {
     private NativeTools() {
     }
 
-    public static Path path(Store store, String name) {
+    public static Path path(DataRoot store, String name) {
         byte[] bytes;
         try (InputStream in = NativeTools.class.getResourceAsStream("/native/" + name)) {
             if (in == null) {

@@ -3,105 +3,143 @@ package dev.jbox.chroot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jbox.DataRoot;
 import dev.jbox.JboxException;
-import dev.jbox.Store;
-import dev.jbox.image.Image;
-import dev.jbox.image.ImageStore;
+import dev.jbox.engine.CreatedContainer;
+import dev.jbox.engine.Engine;
+import dev.jbox.engine.RunRequest;
 import dev.jbox.kernel.Kernel;
-import dev.jbox.runtime.ContainerSpec;
+import dev.jbox.runtime.Launch;
 import dev.jbox.testing.Captured;
+import dev.jbox.testing.ChapterTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The chapter-1 runtime on the real kernel: a chroot from a thread of the engine, then a spawn. */
+/**
+ * What chapter 1 built - a command that sees the image as its root, with its exit code, its
+ * environment and working directory, and nothing of the engine's - on the real kernel, through
+ * the engine, for chapter 1's engine and every later one.
+ */
 class ChrootRuntimeIT {
     @TempDir
     static Path store;
-    static Image busybox;
-    final ChrootRuntime runtime = new ChrootRuntime();
+    static Engine engine;
 
     @BeforeAll
     static void image() {
         Kernel.warmUp();
-        busybox = new ImageStore(new Store(store)).get("busybox");
+        engine = new Engine(new DataRoot(store));
     }
 
-    private Captured run(String... command) {
-        return run("/", List.of(), command);
+    private static Captured run(int chapter, String... command) {
+        return run(chapter, "/", List.of(), command);
     }
 
-    private Captured run(String workdir, List<String> env, String... command) {
-        return Captured.run(runtime, stdio -> ContainerSpec.builder(busybox.rootfs(), List.of(command))
-                .env(env).workdir(workdir).stdio(stdio).build());
+    /** --network none: the chapter-1 tests need no network, and must not make the reader's jbox0. */
+    private static Captured run(int chapter, String workdir, List<String> env, String... command) {
+        return Captured.run(engine, RunRequest.image("busybox", command).chapter(chapter).workdir(workdir).env(env)
+                .network("none"));
     }
 
-    @Test
-    void theCommandSeesTheImageAsItsRoot() {
-        Captured c = run("/bin/sh", "-c", "ls /; test -e " + store + " || echo the store is not here");
+    @ChapterTest(since = 1)
+    void theCommandSeesTheImageAsItsRoot(int chapter) {
+        Captured c = run(chapter, "/bin/sh", "-c", "ls /; test -e " + store + " || echo the store is not here");
         assertThat(c.status().exitCode()).isZero();
         assertThat(c.output()).contains("bin\n", "linuxrc\n", "the store is not here");
     }
 
-    @Test
-    void exitCodesAndSignalsComeBackAsAShellWouldReportThem() {
-        assertThat(run("sh", "-c", "exit 7").status().shellExitCode()).isEqualTo(7);
-        assertThat(run("sh", "-c", "kill -KILL $$").status().shellExitCode()).isEqualTo(137);
-        assertThat(run("true").status().shellExitCode()).isZero();
+    @ChapterTest(since = 1)
+    void exitCodesAndSignalsComeBackAsAShellWouldReportThem(int chapter) {
+        assertThat(run(chapter, "sh", "-c", "exit 7").status().shellExitCode()).isEqualTo(7);
+        assertThat(run(chapter, "true").status().shellExitCode()).isZero();
+        // Killed from the host (from inside, chapter 2's pid 1 would ignore even SIGKILL).
+        CreatedContainer c = engine.create(RunRequest.image("busybox", "sleep", "30").chapter(chapter)
+                .network("none").autoRemove(true).build());
+        engine.start(c);
+        c.process().signal(9);
+        assertThat(c.process().waitFor().shellExitCode()).isEqualTo(137);
+        engine.ended(c);
     }
 
-    @Test
-    void environmentAndWorkingDirectoryAreTheSpecs() {
-        Captured c = run("/tmp", List.of("PATH=/bin", "GREETING=hi"), "sh", "-c", "echo $GREETING; pwd; env | sort");
-        assertThat(c.output()).isEqualTo("hi\n/tmp\nGREETING=hi\nPATH=/bin\nPWD=/tmp\nSHLVL=1\n");
+    @ChapterTest(since = 1)
+    void environmentAndWorkingDirectoryAreTheSpecs(int chapter) {
+        Captured c = run(chapter, "/tmp", List.of("PATH=/bin", "GREETING=hi"), "sh", "-c",
+                "echo $GREETING; pwd; env | grep -v HOSTNAME= | sort");
+        assertThat(c.output()).isEqualTo("hi\n/tmp\nGREETING=hi\nHOME=/root\nPATH=/bin\nPWD=/tmp\nSHLVL=1\n");
     }
 
-    @Test
-    void noDescriptorOfTheEngineLeaksIntoTheContainer() throws Exception {
+    /** Only in a jail: from chapter 2 the command is pid 1 of its namespace, which ignores even its own SIGKILL. */
+    @org.junit.jupiter.api.Test
+    void aJailedCommandThatKillsItselfReportsTheSignal() {
+        assertThat(run(1, "sh", "-c", "kill -KILL $$").status().shellExitCode()).isEqualTo(137);
+    }
+
+    @ChapterTest(since = 1)
+    void noDescriptorOfTheEngineLeaksIntoTheContainer(int chapter) throws Exception {
         Path secret = Files.createTempFile(store, "open-in-engine", "");
         int devNull = Kernel.open("/dev/null", Kernel.O_RDWR | Kernel.O_CLOEXEC, 0);
         try (var open = Files.newInputStream(secret)) {
-            var c = runtime.create(ContainerSpec.builder(busybox.rootfs(), List.of("sleep", "30"))
-                    .stdio(new ContainerSpec.Stdio(devNull, devNull, devNull)).build());
-            c.start();
-            try (var fds = Files.list(Path.of("/proc/" + c.pid() + "/fd"))) {
+            CreatedContainer c = engine.create(RunRequest.image("busybox", "sleep", "30").chapter(chapter)
+                    .network("none").autoRemove(true).stdio(new Launch.Stdio(devNull, devNull, devNull)).build());
+            engine.start(c);
+            awaitExec(c.process().pid(), "sleep");
+            try (var fds = Files.list(Path.of("/proc/" + c.process().pid() + "/fd"))) {
                 assertThat(fds.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("0", "1", "2");
             } finally {
-                c.signal(9);
-                c.waitFor();
+                c.process().signal(9);
+                c.process().waitFor();
+                engine.ended(c);
             }
         } finally {
             Kernel.close(devNull);
         }
     }
 
-    @Test
-    void aMissingCommandIs127AndANonExecutableOne126() {
-        assertThatThrownBy(() -> run("no-such-program"))
+    /** Chapter 2's pid 1 may start before it finds it cannot exec: then its exit code says so. */
+    private static int exitCode(int chapter, String... command) {
+        try {
+            return run(chapter, command).status().shellExitCode();
+        } catch (JboxException e) {
+            return e.exitCode();
+        }
+    }
+
+    /** Until pid 1 has exec'd the command, it is jbox-init and still holds the "go" pipe and the status file. */
+    private static void awaitExec(int pid, String command) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!Files.readString(Path.of("/proc/" + pid + "/comm")).strip().equals(command)) {
+            assertThat(System.nanoTime()).as("pid " + pid + " exec'd " + command + " within 5 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    @ChapterTest(since = 1)
+    void aMissingCommandIs127AndANonExecutableOne126(int chapter) {
+        assertThatThrownBy(() -> run(chapter, "no-such-program"))
                 .isInstanceOf(JboxException.class)
                 .hasMessageContaining("'no-such-program': executable file not found in $PATH")
                 .extracting(e -> ((JboxException) e).exitCode()).isEqualTo(127);
-        assertThatThrownBy(() -> run("/etc/passwd"))
-                .isInstanceOf(JboxException.class)
-                .hasMessageContaining("EACCES")
-                .extracting(e -> ((JboxException) e).exitCode()).isEqualTo(126);
-        assertThatThrownBy(() -> run("/nope", List.of(), "true"))
+        assertThat(exitCode(chapter, "/etc/passwd")).isEqualTo(126);
+        assertThatThrownBy(() -> run(chapter, "/nope", List.of(), "true"))
                 .isInstanceOf(JboxException.class)
                 .hasMessageContaining("working directory /nope does not exist inside the container");
+        assertThat(engine.list()).as("a failed start leaves no container").isEmpty();
     }
 
-    @Test
-    void theEngineKeepsItsOwnRootAndNoContainerThreadOutlivesItsStart() throws Exception {
+    @ChapterTest(since = 1)
+    void theEngineKeepsItsOwnRootAndNoContainerThreadOutlivesItsStart(int chapter) throws Exception {
+        String hostMnt = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString();
         for (int i = 0; i < 20; i++) {
-            assertThat(run("true").status().exitCode()).isZero();
+            assertThat(run(chapter, "true").status().exitCode()).isZero();
         }
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : tasks.toList()) {
                 try {
                     assertThat(Files.readSymbolicLink(task.resolve("root"))).as("root of thread " + task).hasToString("/");
+                    assertThat(Files.readSymbolicLink(task.resolve("ns/mnt"))).as("mnt of thread " + task).hasToString(hostMnt);
                 } catch (java.nio.file.NoSuchFileException e) {
                     // that thread ended while we looked
                 }

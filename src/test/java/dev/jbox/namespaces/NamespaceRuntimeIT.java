@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jbox.JboxException;
-import dev.jbox.Store;
+import dev.jbox.DataRoot;
 import dev.jbox.image.Image;
 import dev.jbox.image.ImageStore;
 import dev.jbox.kernel.Kernel;
-import dev.jbox.runtime.Container;
-import dev.jbox.runtime.ContainerSpec;
+import dev.jbox.lifecycle.ShimStatus;
+import dev.jbox.runtime.ContainerProcess;
+import dev.jbox.runtime.Launch;
 import dev.jbox.runtime.NativeTools;
+import dev.jbox.spec.ContainerSpec;
+import dev.jbox.spec.Namespace;
+import java.util.EnumSet;
 import dev.jbox.testing.Captured;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,14 +37,19 @@ class NamespaceRuntimeIT {
     @BeforeAll
     static void setUp() {
         Kernel.warmUp();
-        busybox = new ImageStore(new Store(store)).get("busybox");
-        runtime = new NamespaceRuntime(NativeTools.path(new Store(store), "jbox-init"));
+        busybox = new ImageStore(new DataRoot(store)).get("busybox");
+        runtime = new NamespaceRuntime(NativeTools.path(new DataRoot(store), "jbox-init"));
+    }
+
+    /** What chapter 2's namespaces feature puts in a spec: every namespace and Docker's protected paths. */
+    private static ContainerSpec.Builder spec(String... command) {
+        return ContainerSpec.builder(busybox.rootfs(), List.of(command)).namespaces(EnumSet.allOf(Namespace.class))
+                .readonlyPaths(RootFilesystem.READ_ONLY_PATHS).maskedPaths(RootFilesystem.MASKED_PATHS);
     }
 
     private Captured run(String... command) throws IOException {
         Path dir = Files.createTempDirectory(state, "c");
-        return Captured.run(runtime, stdio -> ContainerSpec.builder(busybox.rootfs(), List.of(command))
-                .stdio(stdio).stateDir(dir).hostname("t").build());
+        return Captured.run(runtime, spec(command).hostname("t").build(), dir);
     }
 
     @Test
@@ -71,12 +80,12 @@ class NamespaceRuntimeIT {
         Path dir = Files.createTempDirectory(state, "c");
         int devNull = Kernel.open("/dev/null", Kernel.O_RDWR | Kernel.O_CLOEXEC, 0);
         try {
-            Container c = runtime.create(ContainerSpec.builder(busybox.rootfs(), List.of("sleep", "60"))
-                    .stdio(new ContainerSpec.Stdio(devNull, devNull, devNull)).stateDir(dir).build());
+            ContainerProcess c = runtime.create(spec("sleep", "60").build(),
+                    new Launch(new Launch.Stdio(devNull, devNull, devNull), false, dir));
             int pid1 = c.pid();
             assertThat(Path.of("/proc/" + pid1)).exists();
             c.abort();
-            assertThat(ContainerStatus.read(dir.resolve("status"))).isEqualTo(new ContainerStatus(pid1, true, 125));
+            assertThat(ShimStatus.read(dir.resolve("status"))).isEqualTo(new ShimStatus(pid1, true, 125));
             assertThat(Path.of("/proc/" + pid1)).doesNotExist();
         } finally {
             Kernel.close(devNull);
@@ -96,12 +105,12 @@ class NamespaceRuntimeIT {
         Path dir = Files.createTempDirectory(state, "c");
         int devNull = Kernel.open("/dev/null", Kernel.O_RDWR | Kernel.O_CLOEXEC, 0);
         try {
-            Container c = runtime.create(ContainerSpec.builder(busybox.rootfs(), List.of("sleep", "60"))
-                    .stdio(new ContainerSpec.Stdio(devNull, devNull, devNull)).stateDir(dir).build());
+            ContainerProcess c = runtime.create(spec("sleep", "60").build(),
+                    new Launch(new Launch.Stdio(devNull, devNull, devNull), false, dir));
             c.start();
             assertThat(c.signal(9)).isTrue();
             assertThat(c.waitFor().shellExitCode()).isEqualTo(137);
-            assertThat(ContainerStatus.read(dir.resolve("status")).exitCode()).isEqualTo(137);
+            assertThat(ShimStatus.read(dir.resolve("status")).exitCode()).isEqualTo(137);
         } finally {
             Kernel.close(devNull);
         }

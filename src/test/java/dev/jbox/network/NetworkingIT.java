@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jbox.Store;
+import dev.jbox.DataRoot;
 import dev.jbox.image.ImageStore;
 import dev.jbox.testing.Cli;
 import java.io.BufferedReader;
@@ -66,7 +66,7 @@ class NetworkingIT {
     @BeforeEach
     void installUdpEcho() throws IOException {
         forwardingBefore = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
-        Path rootfs = new ImageStore(new Store(store)).get("busybox").rootfs();
+        Path rootfs = new ImageStore(new DataRoot(store)).get("busybox").rootfs();
         Path bin = Files.createDirectories(rootfs.resolve("usr/local/bin"));
         Files.copy(udpEcho, bin.resolve("udp-echo"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
     }
@@ -129,7 +129,7 @@ class NetworkingIT {
         }
 
         // The image's own /etc files stay empty: each container's are bind-mounted over them
-        Path etc = new ImageStore(new Store(store)).get("busybox").rootfs().resolve("etc");
+        Path etc = new ImageStore(new DataRoot(store)).get("busybox").rootfs().resolve("etc");
         assertThat(Files.size(etc.resolve("hosts")) + Files.size(etc.resolve("hostname")) + Files.size(etc.resolve("resolv.conf")))
                 .isZero();
         assertThat(ok("exec", "web", "cat", "/etc/hostname").stdout()).isEqualTo("web\n");

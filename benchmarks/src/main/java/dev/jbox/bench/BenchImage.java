@@ -1,13 +1,16 @@
 package dev.jbox.bench;
 
-import dev.jbox.Store;
+import dev.jbox.DataRoot;
 import dev.jbox.image.Image;
 import dev.jbox.image.ImageStore;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.WaitStatus;
-import dev.jbox.runtime.ContainerSpec;
-import dev.jbox.runtime.Runtime;
-import dev.jbox.runtime.Runtimes;
+import dev.jbox.engine.Engine;
+import dev.jbox.namespaces.RootFilesystem;
+import dev.jbox.runtime.ContainerRuntime;
+import dev.jbox.spec.ContainerSpec;
+import dev.jbox.spec.Namespace;
+import java.util.EnumSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,12 +23,12 @@ import java.util.List;
  */
 public final class BenchImage implements AutoCloseable {
     private final Path storeRoot;
-    private final Store store;
+    private final DataRoot store;
     private final Image image;
 
     private BenchImage(Path storeRoot) {
         this.storeRoot = storeRoot;
-        this.store = new Store(storeRoot);
+        this.store = new DataRoot(storeRoot);
         this.image = new ImageStore(store).get(ImageStore.DEFAULT_IMAGE);
     }
 
@@ -53,16 +56,22 @@ public final class BenchImage implements AutoCloseable {
         return image.rootfs();
     }
 
-    public Runtime runtime(int chapter) {
-        return Runtimes.forChapter(chapter, store);
+    /** The runtime of chapter {@code chapter}'s engine (without its features: no network, no cgroup). */
+    public ContainerRuntime runtime(int chapter) {
+        return new Engine(store).chapter(chapter).runtime().apply(store);
     }
 
-    /** A spec for {@code command} on the image, with the image's environment. */
+    /**
+     * A spec for {@code command} on the image, with the image's environment, and what chapter 2's
+     * namespaces feature gives a container: every namespace, a host name, Docker's protected paths.
+     */
     public ContainerSpec.Builder spec(List<String> command) {
-        return ContainerSpec.builder(image.rootfs(), command).env(image.config().env());
+        return ContainerSpec.builder(image.rootfs(), command).env(image.config().env())
+                .namespaces(EnumSet.allOf(Namespace.class)).hostname("jbox")
+                .readonlyPaths(RootFilesystem.READ_ONLY_PATHS).maskedPaths(RootFilesystem.MASKED_PATHS);
     }
 
-    /** A directory in the store for a chapter-2 container's status file ({@link ContainerSpec#stateDir()}). */
+    /** A directory in the store for a chapter-2 container's status file ({@code Launch.stateDir()}). */
     public Path stateDir(String name) {
         return directory("state/" + name);
     }

@@ -1,9 +1,10 @@
 package dev.jbox.bench;
 
-import dev.jbox.runtime.Container;
-import dev.jbox.runtime.ContainerSpec;
-import dev.jbox.runtime.Namespace;
-import dev.jbox.runtime.Runtime;
+import dev.jbox.runtime.ContainerProcess;
+import dev.jbox.runtime.ContainerRuntime;
+import dev.jbox.runtime.Launch;
+import dev.jbox.spec.ContainerSpec;
+import dev.jbox.spec.Namespace;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
@@ -42,8 +43,9 @@ public class NamespaceBenchmark {
     public String namespaces;
 
     private BenchImage image;
-    private Runtime chapter2;
+    private ContainerRuntime chapter2;
     private ContainerSpec spec;
+    private Launch launch;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -51,7 +53,8 @@ public class NamespaceBenchmark {
         chapter2 = image.runtime(2);
         // One state directory for every start: each create truncates the status file, and the
         // starts never overlap.
-        spec = image.spec(List.of("/bin/true")).namespaces(chosen(namespaces)).stateDir(image.stateDir("bench")).build();
+        spec = image.spec(List.of("/bin/true")).namespaces(chosen(namespaces)).build();
+        launch = new Launch(Launch.Stdio.INHERIT, false, image.stateDir("bench"));
     }
 
     static Set<Namespace> chosen(String param) {
@@ -69,7 +72,7 @@ public class NamespaceBenchmark {
 
     @Benchmark
     public int chapter2() {
-        Container container = chapter2.create(spec);
+        ContainerProcess container = chapter2.create(spec, launch);
         container.start();
         return BenchImage.succeeded(container.waitFor());
     }

@@ -2,9 +2,10 @@ package dev.jbox.bench;
 
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.Spawn;
-import dev.jbox.runtime.Container;
-import dev.jbox.runtime.ContainerSpec;
-import dev.jbox.runtime.Runtime;
+import dev.jbox.runtime.ContainerProcess;
+import dev.jbox.runtime.ContainerRuntime;
+import dev.jbox.runtime.Launch;
+import dev.jbox.spec.ContainerSpec;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,7 @@ public class StartBenchmark {
     private static final String HOST_TRUE = "/bin/true";
 
     private BenchImage image;
-    private Runtime chapter1;
+    private ContainerRuntime chapter1;
     private ContainerSpec jailedTrue;
     private String imageBusybox;
 
@@ -61,7 +62,7 @@ public class StartBenchmark {
 
     @Benchmark
     public int chapter1Jail() {
-        Container jail = chapter1.create(jailedTrue);
+        ContainerProcess jail = chapter1.create(jailedTrue, Launch.of(Launch.Stdio.INHERIT));
         jail.start();
         return BenchImage.succeeded(jail.waitFor());
     }

@@ -7,9 +7,10 @@ import dev.jbox.bench.Json;
 import dev.jbox.bench.ProcMemory;
 import dev.jbox.bench.Stats;
 import dev.jbox.kernel.Kernel;
-import dev.jbox.namespaces.ShimmedContainer;
-import dev.jbox.runtime.ContainerSpec;
-import dev.jbox.runtime.Runtime;
+import dev.jbox.runtime.ContainerProcess;
+import dev.jbox.runtime.ContainerRuntime;
+import dev.jbox.runtime.Launch;
+import dev.jbox.spec.ContainerSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,16 +57,16 @@ public final class ShimMemory implements Callable<Integer> {
     }
 
     private void measure(BenchImage image) throws InterruptedException {
-        List<ShimmedContainer> running = new ArrayList<>();
+        List<ContainerProcess> running = new ArrayList<>();
         try {
-            Runtime chapter2 = image.runtime(2);
+            ContainerRuntime chapter2 = image.runtime(2);
             int devNull = Kernel.open("/dev/null", Kernel.O_RDWR | Kernel.O_CLOEXEC, 0);
             try {
                 for (int i = 0; i < count; i++) {
                     // Detached as `jbox run -d` leaves it: no terminal, output to a file (here /dev/null).
-                    ContainerSpec spec = image.spec(COMMAND).stdio(new ContainerSpec.Stdio(devNull, devNull, devNull))
-                            .stateDir(image.stateDir("memory-" + i)).build();
-                    ShimmedContainer c = (ShimmedContainer) chapter2.create(spec);
+                    ContainerSpec spec = image.spec(COMMAND).build();
+                    ContainerProcess c = chapter2.create(spec, new Launch(new Launch.Stdio(devNull, devNull, devNull),
+                            false, image.stateDir("memory-" + i)));
                     running.add(c);
                     c.start();
                 }
@@ -76,15 +77,15 @@ public final class ShimMemory implements Callable<Integer> {
             Thread.sleep(500);
             List<ProcMemory> shims = new ArrayList<>();
             List<ProcMemory> pid1s = new ArrayList<>();
-            for (ShimmedContainer c : running) {
-                shims.add(ProcMemory.of(c.shimPid()));
+            for (ContainerProcess c : running) {
+                shims.add(ProcMemory.of(c.waitedPid()));
                 pid1s.add(ProcMemory.of(c.pid()));
             }
             print("shim", shims);
             print("pid 1", pid1s);
             Json.write(out, new MemoryResults(count, String.join(" ", COMMAND), shims, pid1s));
         } finally {
-            for (ShimmedContainer c : running) {
+            for (ContainerProcess c : running) {
                 c.signal(SIGKILL);
                 c.waitFor();
             }

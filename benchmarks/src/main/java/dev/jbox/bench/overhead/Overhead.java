@@ -11,9 +11,10 @@ import dev.jbox.bench.vm.VmBaseline;
 import dev.jbox.bench.vm.VmResults;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.WaitStatus;
-import dev.jbox.runtime.Container;
-import dev.jbox.runtime.ContainerSpec;
-import dev.jbox.runtime.Runtime;
+import dev.jbox.runtime.ContainerProcess;
+import dev.jbox.runtime.ContainerRuntime;
+import dev.jbox.runtime.Launch;
+import dev.jbox.spec.ContainerSpec;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -94,7 +95,7 @@ public final class Overhead implements Callable<Integer> {
 
             List<OverheadResults.Run> host = new ArrayList<>();
             List<OverheadResults.Run> jbox = new ArrayList<>();
-            Runtime chapter2 = image.runtime(2);
+            ContainerRuntime chapter2 = image.runtime(2);
             for (int r = 1; r <= reps; r++) {
                 host.addAll(report("native", r, reps, natively(program, hostDir)));
                 jbox.addAll(report("jbox", r, reps, inContainer(image, chapter2)));
@@ -125,17 +126,16 @@ public final class Overhead implements Callable<Integer> {
         return WorkProgram.parse(Commands.output(command));
     }
 
-    private static List<OverheadResults.Run> inContainer(BenchImage image, Runtime chapter2) throws IOException {
+    private static List<OverheadResults.Run> inContainer(BenchImage image, ContainerRuntime chapter2) throws IOException {
         List<String> command = new ArrayList<>(List.of(IN_CONTAINER, "--dir", CONTAINER_DIR));
         command.addAll(Workload.arguments(false));
         Path output = image.directory("output").resolve("container.txt");
         int in = Kernel.open("/dev/null", Kernel.O_RDONLY | Kernel.O_CLOEXEC, 0);
         int out = Kernel.open(output.toString(), Kernel.O_WRONLY | Kernel.O_CREAT | Kernel.O_TRUNC | Kernel.O_CLOEXEC, 0644);
-        Container container;
+        ContainerProcess container;
         try {
-            ContainerSpec spec = image.spec(command).stdio(new ContainerSpec.Stdio(in, out, 2))
-                    .stateDir(image.stateDir("overhead")).build();
-            container = chapter2.create(spec);
+            ContainerSpec spec = image.spec(command).build();
+            container = chapter2.create(spec, new Launch(new Launch.Stdio(in, out, 2), false, image.stateDir("overhead")));
         } finally {
             Kernel.closeQuietly(in);
             Kernel.closeQuietly(out);

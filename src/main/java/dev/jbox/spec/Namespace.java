@@ -1,4 +1,4 @@
-package dev.jbox.runtime;
+package dev.jbox.spec;
 
 import dev.jbox.kernel.Kernel;
 

@@ -1,4 +1,4 @@
-package dev.jbox.namespaces;
+package dev.jbox.lifecycle;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,8 +12,8 @@ import java.nio.file.Path;
  * @param ended    whether the container's pid 1 has ended
  * @param exitCode its exit code, or 128+N for signal N, when ended
  */
-public record ContainerStatus(int pid, boolean ended, int exitCode) {
-    public static ContainerStatus read(Path file) {
+public record ShimStatus(int pid, boolean ended, int exitCode) {
+    public static ShimStatus read(Path file) {
         int pid = 0;
         boolean ended = false;
         int code = 0;
@@ -33,6 +33,6 @@ public record ContainerStatus(int pid, boolean ended, int exitCode) {
         } catch (IOException | NumberFormatException e) {
             // not there yet, or half written: nothing reported
         }
-        return new ContainerStatus(pid, ended, code);
+        return new ShimStatus(pid, ended, code);
     }
 }

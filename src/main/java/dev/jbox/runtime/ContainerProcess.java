@@ -3,8 +3,8 @@ package dev.jbox.runtime;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.WaitStatus;
 
-/** A created container, seen from the host. */
-public interface Container {
+/** A created container's first process, seen from the host: held until {@link #start}. */
+public interface ContainerProcess {
     /** Lets the container's program run. */
     void start();
 
@@ -20,5 +20,15 @@ public interface Container {
 
     default boolean signal(int signal) {
         return Kernel.kill(pid(), signal);
+    }
+
+    /** The master side of the container's own terminal (-t), or -1. */
+    default int ptyMaster() {
+        return -1;
+    }
+
+    /** The process the engine waits for (chapter 2's shim), or the container's own. */
+    default int waitedPid() {
+        return pid();
     }
 }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** Checks a root file system before any runtime touches the kernel with it. */
-public final class Rootfs {
-    private Rootfs() {
+public final class RootfsCheck {
+    private RootfsCheck() {
     }
 
     public static Path check(Path rootfs) {

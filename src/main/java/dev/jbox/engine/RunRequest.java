@@ -1,0 +1,80 @@
+package dev.jbox.engine;
+
+import dev.jbox.runtime.Launch;
+import dev.jbox.spec.Namespace;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What {@code jbox run} was asked, before anything is resolved: the CLI parses its options into
+ * this, tests and benchmarks build it directly, and the engine turns it into a spec.
+ *
+ * @param chapter    the chapter whose engine runs the container
+ * @param image      the image reference, or null with {@code rootfs}
+ * @param rootfs     a root file system directory instead of an image
+ * @param command    the command, or empty for the image's default
+ * @param env        KEY=VALUE pairs added to the image's environment (later ones win)
+ * @param workdir    the working directory, or null for the image's
+ * @param namespaces the namespaces besides mnt, or null for all of them
+ * @param network    the network's name, or null for the default
+ * @param publish    the -p specs as given
+ * @param options    the names of the options the user gave (e.g. "--network"), which the chapter table checks
+ * @param stdio      the container's stdin/stdout/stderr; null to let the engine choose (the terminal, or
+ *                   /dev/null and the log file when detached)
+ */
+public record RunRequest(int chapter, String image, Path rootfs, List<String> command, List<String> env, String workdir,
+                         boolean interactive, boolean tty, boolean detach, boolean autoRemove, String name,
+                         String hostname, boolean init, Set<Namespace> namespaces, String network,
+                         List<String> publish, Set<String> options, Launch.Stdio stdio) {
+    public RunRequest {
+        command = command == null ? List.of() : List.copyOf(command);
+        env = env == null ? List.of() : List.copyOf(env);
+        publish = publish == null ? List.of() : List.copyOf(publish);
+        options = options == null ? Set.of() : Set.copyOf(options);
+        namespaces = namespaces == null ? null : Set.copyOf(namespaces);
+    }
+
+    public static Builder image(String image, String... command) {
+        return new Builder().image(image).command(List.of(command));
+    }
+
+    public static Builder rootfs(Path rootfs, String... command) {
+        return new Builder().rootfs(rootfs).command(List.of(command));
+    }
+
+    public static final class Builder {
+        private int chapter = Chapters.latest();
+        private String image, workdir, name, hostname, network;
+        private Path rootfs;
+        private List<String> command = List.of(), env = List.of(), publish = List.of();
+        private boolean interactive, tty, detach, autoRemove, init;
+        private Set<Namespace> namespaces;
+        private Set<String> options = Set.of();
+        private Launch.Stdio stdio;
+
+        public Builder chapter(int v) { chapter = v; return this; }
+        public Builder image(String v) { image = v; return this; }
+        public Builder rootfs(Path v) { rootfs = v; return this; }
+        public Builder command(List<String> v) { command = v; return this; }
+        public Builder env(List<String> v) { env = v; return this; }
+        public Builder workdir(String v) { workdir = v; return this; }
+        public Builder interactive(boolean v) { interactive = v; return this; }
+        public Builder tty(boolean v) { tty = v; return this; }
+        public Builder detach(boolean v) { detach = v; return this; }
+        public Builder autoRemove(boolean v) { autoRemove = v; return this; }
+        public Builder name(String v) { name = v; return this; }
+        public Builder hostname(String v) { hostname = v; return this; }
+        public Builder init(boolean v) { init = v; return this; }
+        public Builder namespaces(Set<Namespace> v) { namespaces = v; return this; }
+        public Builder network(String v) { network = v; return this; }
+        public Builder publish(List<String> v) { publish = v; return this; }
+        public Builder options(Set<String> v) { options = v; return this; }
+        public Builder stdio(Launch.Stdio v) { stdio = v; return this; }
+
+        public RunRequest build() {
+            return new RunRequest(chapter, image, rootfs, command, env, workdir, interactive, tty, detach, autoRemove,
+                    name, hostname, init, namespaces, network, publish, options, stdio);
+        }
+    }
+}
