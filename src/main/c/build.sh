@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the tiny static programs the JVM cannot be (DESIGN.md section 4) into $1.
+# Builds the tiny static programs the JVM cannot be (the book explains each, chapter 2) into $1.
 # Static, because they run inside containers whose root has no C library.
 set -eu
 out=${1:?usage: build.sh OUTPUT_DIR}

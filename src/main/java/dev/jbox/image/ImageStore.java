@@ -1,6 +1,5 @@
 package dev.jbox.image;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbox.JboxException;
 import dev.jbox.DataRoot;
 import java.io.IOException;
@@ -18,7 +17,6 @@ import java.util.stream.Stream;
 public final class ImageStore {
     public static final String DEFAULT_IMAGE = "busybox";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataRoot store;
 
@@ -61,14 +59,14 @@ public final class ImageStore {
 
     static ImageConfig readConfig(Path file) {
         try {
-            return Files.exists(file) ? JSON.readValue(file.toFile(), ImageConfig.class) : new ImageConfig(null, null, null);
+            return Files.exists(file) ? dev.jbox.Json.mapper().readValue(file.toFile(), ImageConfig.class) : new ImageConfig(null, null, null);
         } catch (IOException e) {
             throw new JboxException("cannot read the image config " + file + ": " + e.getMessage()
                     + "; remove the image directory and let jbox make it again");
         }
     }
 
-    static void writeConfig(Path file, ImageConfig config) throws IOException {
-        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), config);
+    static void writeConfig(Path file, ImageConfig config) {
+        dev.jbox.Json.writeAtomically(file, config);
     }
 }

@@ -38,7 +38,7 @@ public final class Kernel {
      * JNA frees the native copies of String arguments with a Cleaner whose thread starts lazily
      * and exits when idle. A container thread in a new PID namespace cannot create threads, so
      * that Cleaner thread must already exist: this Memory, made on the first use of this class,
-     * keeps it alive for the life of the engine (DESIGN.md section 4).
+     * keeps it alive for the life of the engine (the book, chapter 2).
      */
     private static final Memory KEEP_CLEANER_ALIVE = new Memory(8);
 
@@ -156,14 +156,6 @@ public final class Kernel {
             C.sethostname(name, name.length());
         } catch (LastErrorException e) {
             throw fail(e, "sethostname(%s)", quote(name));
-        }
-    }
-
-    public static void prctl(int option, long arg2, String what) {
-        try {
-            C.prctl(option, arg2, 0, 0, 0);
-        } catch (LastErrorException e) {
-            throw fail(e, "prctl(%s, %d)", what, arg2);
         }
     }
 

@@ -27,7 +27,6 @@ interface LibC extends Library {
     int unshare(int flags) throws LastErrorException;
     int setns(int fd, int nstype) throws LastErrorException;
     int sethostname(String name, long len) throws LastErrorException;
-    int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
     int geteuid();
     int getpid();
 

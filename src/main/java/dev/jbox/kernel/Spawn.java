@@ -10,8 +10,8 @@ import java.util.List;
  *
  * <p>Why not {@link ProcessBuilder}: the child must inherit the calling thread's root and
  * namespaces, the JDK's helper process is not inside a container's root, and ProcessBuilder
- * starts reaper threads, which a thread in a new PID namespace cannot create (DESIGN.md
- * section 3). posix_spawn is a vfork+exec inside libc: it runs in the caller's context and
+ * starts reaper threads, which a thread in a new PID namespace cannot create (the book,
+ * chapter 2). posix_spawn is a vfork+exec inside libc: it runs in the caller's context and
  * reports a failed exec as its return value, so "not found" and "not executable" come back
  * as errors here instead of as a mysterious exit code.
  */
@@ -19,7 +19,6 @@ public final class Spawn {
     private static final short POSIX_SPAWN_SETPGROUP = 0x02;
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
-    private static final short POSIX_SPAWN_SETSID = 0x80;
     // glibc's posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336 on 64-bit Linux;
     // a little room to spare costs nothing.
     private static final int FILE_ACTIONS_SIZE = 128;
@@ -31,7 +30,6 @@ public final class Spawn {
     private List<String> env = List.of();
     private final List<int[]> dup2s = new ArrayList<>();
     private boolean newProcessGroup;
-    private boolean newSession;
 
     private Spawn(String path, List<String> argv) {
         this.path = path;
@@ -57,11 +55,6 @@ public final class Spawn {
     /** The child leads a process group of its own, so a terminal's Ctrl-C reaches the engine, which forwards it. */
     public Spawn newProcessGroup() {
         this.newProcessGroup = true;
-        return this;
-    }
-
-    public Spawn newSession() {
-        this.newSession = true;
         return this;
     }
 
@@ -104,9 +97,6 @@ public final class Spawn {
             if (newProcessGroup) {
                 flags |= POSIX_SPAWN_SETPGROUP;
                 check(c.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup(0)");
-            }
-            if (newSession) {
-                flags |= POSIX_SPAWN_SETSID;
             }
             check(c.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
             // tag::signals[]

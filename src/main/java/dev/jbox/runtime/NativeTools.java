@@ -10,9 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The small static programs built from src/main/c travel inside the jar; this puts one on
@@ -34,7 +31,7 @@ public final class NativeTools {
         } catch (IOException e) {
             throw new JboxException("cannot read " + name + " from the jbox jar: " + e.getMessage());
         }
-        String digest = sha256(bytes).substring(0, 16);
+        String digest = dev.jbox.Digests.sha256Hex(bytes).substring(0, 16);
         Path target = store.root().resolve("bin").resolve(name + "-" + digest);
         if (Files.isRegularFile(target)) {
             return target;
@@ -55,13 +52,5 @@ public final class NativeTools {
             throw new JboxException("cannot install " + name + " into " + target.getParent() + ": " + e.getMessage());
         }
         return target;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -23,8 +23,6 @@ public final class Capabilities {
             SETUID, SETFCAP, SETPCAP, NET_BIND_SERVICE, SYS_CHROOT, KILL, AUDIT_WRITE);
     /** What a chapter-2 container keeps: Docker's set without CAP_MKNOD (see above). */
     public static final long CONTAINER_DEFAULT = DOCKER_DEFAULT & ~(1L << MKNOD);
-    /** Every capability: what a process of root on the host has. */
-    public static final long ALL = -1L;
 
     private Capabilities() {
     }

@@ -115,4 +115,18 @@ class NamespaceRuntimeIT {
             Kernel.close(devNull);
         }
     }
+
+    /** Dropping a protected path silently would leave it unprotected: jbox-init refuses the 65th. */
+    @Test
+    void jboxInitRefusesMorePathsThanItHolds() throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of(NativeTools.path(new DataRoot(store), "jbox-init").toString()));
+        for (int i = 0; i < 65; i++) {
+            argv.addAll(List.of("-M", "/proc/p" + i));
+        }
+        argv.addAll(List.of("--", "/bin/true", "true"));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(125);
+        assertThat(out).isEqualTo("jbox-init: more than 64 masked paths (at /proc/p64); the engine must pass fewer\n");
+    }
 }
