@@ -6,7 +6,7 @@ import dev.jbox.kernel.KernelException;
 import dev.jbox.kernel.Spawn;
 import dev.jbox.kernel.Terminal;
 import dev.jbox.runtime.ContainerSpec;
-import dev.jbox.runtime.ContainerThread;
+import dev.jbox.kernel.ContainerThread;
 import dev.jbox.runtime.Launcher;
 import dev.jbox.runtime.Namespace;
 import java.util.LinkedHashMap;
