@@ -88,32 +88,10 @@ public final class NetlinkRoute implements AutoCloseable {
         // JNA's Cleaner thread starts with the first native Memory. Started from the short-lived
         // thread below, it would inherit, and keep alive, the namespace that thread joins.
         Kernel.warmUp();
-        NetlinkSocket[] opened = new NetlinkSocket[1];
-        RuntimeException[] failure = new RuntimeException[1];
-        Thread thread = new Thread(() -> {
-            try {
-                Kernel.setns(netnsFd, Kernel.CLONE_NEWNET, "network namespace");
-                opened[0] = NetlinkSocket.open();
-            } catch (RuntimeException e) {
-                failure[0] = e;
-            }
-        }, "netlink-netns-" + netnsFd);
-        thread.start();
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true; // the socket is nearly open: finish, then let the caller see the interrupt
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-        return new NetlinkRoute(opened[0]);
+        return new NetlinkRoute(ContainerThread.call("netlink-netns-" + netnsFd, () -> {
+            Kernel.setns(netnsFd, Kernel.CLONE_NEWNET, "network namespace");
+            return NetlinkSocket.open();
+        }));
     }
 
     // ---- Links ---------------------------------------------------------------------------

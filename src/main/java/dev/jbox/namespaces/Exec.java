@@ -5,7 +5,7 @@ import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.KernelException;
 import dev.jbox.kernel.Spawn;
 import dev.jbox.kernel.Terminal;
-import dev.jbox.runtime.ContainerThread;
+import dev.jbox.kernel.ContainerThread;
 import dev.jbox.runtime.Launch;
 import dev.jbox.runtime.Launcher;
 import dev.jbox.spec.ContainerSpec;

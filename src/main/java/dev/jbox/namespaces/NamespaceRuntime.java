@@ -7,7 +7,7 @@ import dev.jbox.kernel.Syscalls;
 import dev.jbox.kernel.Terminal;
 import dev.jbox.runtime.ContainerProcess;
 import dev.jbox.runtime.ContainerRuntime;
-import dev.jbox.runtime.ContainerThread;
+import dev.jbox.kernel.ContainerThread;
 import dev.jbox.runtime.Launch;
 import dev.jbox.runtime.Launcher;
 import dev.jbox.spec.ContainerSpec;

@@ -149,6 +149,10 @@ public final class Nat {
                 // To containers: answers to their connections, and connections to published ports.
                 new Rule("filter", forwardChain(), "-o " + bridge + " -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", false),
                 new Rule("filter", forwardChain(), "-o " + bridge + " -m conntrack --ctstate DNAT -j ACCEPT", false),
+                // Nothing else from another interface reaches a container: not from a machine of the LAN
+                // that routes the subnet through this host, whatever the FORWARD policy (Docker's DOCKER
+                // chain ends the same way).
+                new Rule("filter", forwardChain(), "! -i " + bridge + " -o " + bridge + " -j DROP", false),
                 // Whatever another jbox network sends towards this bridge stops here.
                 new Rule("filter", isolationChain(), "-o " + bridge + " -j DROP", false),
                 // route_localnet's guard: nothing arriving from the bridge may be addressed to the host's loopback.

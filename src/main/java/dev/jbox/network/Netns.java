@@ -1,7 +1,7 @@
 package dev.jbox.network;
 
+import dev.jbox.kernel.ContainerThread;
 import dev.jbox.kernel.Kernel;
-import dev.jbox.runtime.ContainerThread;
 import dev.jbox.kernel.NetlinkRoute;
 import java.io.IOException;
 import java.io.UncheckedIOException;

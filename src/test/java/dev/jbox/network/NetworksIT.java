@@ -147,6 +147,9 @@ class NetworksIT {
             connectWorld(sandbox, world);
             // A FORWARD policy of DROP, as Docker leaves it: our own FORWARD chain must be enough.
             inNetns(sandbox, "iptables", "-P", "FORWARD", "DROP");
+            // A new namespace copies ip_forward from the host's (net.core.devconf_inherit_init_net=0),
+            // which another jbox may have turned on: start from a machine that does not forward.
+            inNetns(sandbox, "sysctl", "-qw", "net.ipv4.ip_forward=0");
             assertThat(Sysctl.read(sandbox, Nat.IP_FORWARD)).isEqualTo("0");
             Nat nat = networks.nat().orElseThrow();
             String hostForwarding = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward"));

@@ -1,21 +1,23 @@
-package dev.jbox.runtime;
+package dev.jbox.kernel;
 
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * Runs a task on a new platform thread of its own and waits for it.
+ * Runs a task on a new platform thread of its own and waits for it: "thread, join, rethrow".
  *
- * <p>unshare(2), chroot(2) and pivot_root(2) change the calling <em>thread</em> once it has
- * its own file-system context ({@code CLONE_FS}); a fresh thread per container keeps the
- * engine's other threads, and the next container, untouched. The task must only make calls
- * through {@link dev.jbox.kernel.Kernel}: nothing that starts threads (DESIGN.md section 4).
+ * <p>unshare(2), setns(2), chroot(2) and pivot_root(2) change the calling <em>thread</em> (the
+ * first three once it has its own file-system context, {@code CLONE_FS}); a fresh thread per
+ * container, or per namespace visited, keeps the engine's other threads, and the next container,
+ * untouched. The task must only make calls through {@link Kernel}: nothing that starts threads
+ * (the book, chapter 2, "Hazards of a thread in a container").
  */
 public final class ContainerThread {
     /**
      * Classes a container thread may first need after its root has changed. Loaded here, while
      * every path still means the host's: from a class-path directory (not a jar, which stays
-     * open) the class loader would look for them inside the container.
+     * open) the class loader would look for them inside the container. {@code runtime.Launcher}
+     * is the one class above this package that a container thread calls after its pivot.
      */
     private static final List<String> NEEDED_AFTER_PIVOT = List.of(
             "dev.jbox.JboxException", "dev.jbox.runtime.Launcher", "dev.jbox.kernel.Spawn",
