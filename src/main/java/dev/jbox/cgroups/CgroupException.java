@@ -24,7 +24,7 @@ public class CgroupException extends JboxException {
     /** What to do about {@code errno} when writing {@code file} for the flag {@code flag}. */
     static String fix(String file, int errno, String flag) {
         return switch (errno) {
-            case Errno.EINVAL -> "the kernel refuses this value: choose another " + flag;
+            case Errno.EINVAL, Errno.ERANGE -> "the kernel refuses this value: choose another " + flag;
             case Errno.EBUSY -> file.startsWith("memory")
                     ? "the container uses more memory than that now: choose a larger " + flag
                     : "the cgroup is busy: try again once its processes are gone, or choose another " + flag;
