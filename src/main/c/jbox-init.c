@@ -3,7 +3,7 @@
  * become pid 1 of a new PID namespace, and stay the parent of a container after the engine has
  * gone. No policy lives here: the engine decides everything and passes it on the command line.
  *
- *   jbox-init [-n] [-r] [-c CAPS] [-t TTY] -- PROGRAM ARG0 [ARG...]
+ *   jbox-init [-n] [-r] [-C] [-c CAPS] [-t TTY] [-R PATH]... [-M PATH]... [-G MOUNT]... -- PROGRAM ARG0 [ARG...]
  *   jbox-init -x [-c CAPS] [-t TTY] -- PROGRAM ARG0 [ARG...]
  *
  *   fd 3   the "go" pipe: the container starts when the engine writes one byte, and never
@@ -18,6 +18,11 @@
  *   -c     the capabilities to keep, as a hex mask (everything else is dropped)
  *   -t     the terminal (inside the container) to make the controlling one
  *   -R, -M a path to make read-only, or to hide, once /proc is mounted (e.g. /proc/sys, /proc/kcore)
+ *   -C     a new cgroup namespace, made after "go": by then the engine has put pid 1 in the
+ *          container's cgroup, which so becomes the root of what the container sees
+ *   -G     FSTYPE:TARGET:DATA, a cgroup file system to mount read-only inside that namespace
+ *          (e.g. cgroup2:/sys/fs/cgroup: or cgroup:/sys/fs/cgroup/memory:memory); a "tmpfs"
+ *          entry holds the others and is made read-only after them
  *
  * Two processes come from it. The shim (this process) stays in the host's PID namespace, makes
  * a new one, forks, waits for its child and writes the status file: the engine's stand-in, so
@@ -103,6 +108,34 @@ static void protect(const char *path, int hide) {
 }
 // end::protect[]
 
+/* -G: mount the container's view of its cgroups; a tmpfs that holds v1 hierarchies goes read-only last. */
+// tag::cgroupfs[]
+static void mount_cgroup_fs(char **mounts, int n) {
+    const char *holder = NULL;
+    for (int i = 0; i < n; i++) {
+        char *fstype = mounts[i], *target = strchr(fstype, ':'), *data;
+        if (!target || !(data = strchr(target + 1, ':'))) {
+            dprintf(2, "jbox-init: bad -G %s (FSTYPE:TARGET:DATA)\n", mounts[i]);
+            _exit(125);
+        }
+        *target++ = 0;
+        *data++ = 0;
+        int tmpfs = strcmp(fstype, "tmpfs") == 0;
+        mkdir(target, 0755);
+        if (mount(fstype, target, fstype, MS_NOSUID | MS_NODEV | MS_NOEXEC | (tmpfs ? 0 : MS_RDONLY),
+                  *data ? data : NULL) != 0) {
+            die(target);
+        }
+        if (tmpfs) {
+            holder = target;
+        }
+    }
+    if (holder && mount(NULL, holder, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) {
+        die(holder);
+    }
+}
+// end::cgroupfs[]
+
 static void take_terminal(const char *tty) {
     if (setsid() < 0) {
         die("setsid");
@@ -163,17 +196,27 @@ static int reap(char *program, char **argv, uint64_t caps) {
 // end::reap[]
 
 int main(int argc, char **argv) {
-    int reaper = 0, new_pid_ns = 0, exec_only = 0;
+    int reaper = 0, new_pid_ns = 0, exec_only = 0, new_cgroup_ns = 0;
+    char *cgroup_fs[MAX_PATHS];
+    int ncgroup_fs = 0;
     uint64_t caps = ~0ULL;
     const char *tty = NULL;
     const char *readonly[MAX_PATHS], *masked[MAX_PATHS];
     int nreadonly = 0, nmasked = 0;
     int opt;
-    while ((opt = getopt(argc, argv, "+nrxc:t:R:M:")) != -1) {
+    while ((opt = getopt(argc, argv, "+nrxCc:t:R:M:G:")) != -1) {
         switch (opt) {
         case 'n': new_pid_ns = 1; break;
         case 'r': reaper = 1; break;
         case 'x': exec_only = 1; break;
+        case 'C': new_cgroup_ns = 1; break;
+        case 'G':
+            if (ncgroup_fs == MAX_PATHS) {
+                dprintf(2, "jbox-init: more than %d cgroup mounts; the engine must pass fewer\n", MAX_PATHS);
+                return 125;
+            }
+            cgroup_fs[ncgroup_fs++] = optarg;
+            break;
         case 'c': caps = strtoull(optarg, NULL, 16); break;
         case 't': tty = optarg; break;
         case 'R':
@@ -190,7 +233,7 @@ int main(int argc, char **argv) {
         }
     }
     if (argc - optind < 2) {
-        dprintf(2, "usage: jbox-init [-n] [-r] [-x] [-c CAPS] [-t TTY] [-R PATH]... [-M PATH]... -- PROGRAM ARG0 [ARG...]\n");
+        dprintf(2, "usage: jbox-init [-n] [-r] [-x] [-C] [-c CAPS] [-t TTY] [-R PATH]... [-M PATH]... [-G MOUNT]... -- PROGRAM ARG0 [ARG...]\n");
         return 125;
     }
     char *program = argv[optind];
@@ -231,6 +274,10 @@ int main(int argc, char **argv) {
         if (read(GO_FD, &go, 1) != 1) {
             _exit(125); /* the engine gave up on this container */
         }
+        if (new_cgroup_ns && unshare(CLONE_NEWCGROUP) != 0) {
+            die("unshare(CLONE_NEWCGROUP)");
+        }
+        mount_cgroup_fs(cgroup_fs, ncgroup_fs);
         syscall(SYS_close_range, 3, ~0U, 0);
         if (tty) {
             take_terminal(tty);

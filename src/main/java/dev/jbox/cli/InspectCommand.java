@@ -47,6 +47,9 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
         state.put("Pid", s.running() ? c.pid() : 0);
         state.put("ExitCode", s.exitCode());
         state.put("FinishedAt", s.finishedAt() == null ? null : s.finishedAt().toString());
+        // Docker's OOMKilled: the container was ended by the OOM killer (a kill of one of its processes counts too).
+        state.put("OOMKilled", i.oomKills() > 0 && !s.running() && s.exitCode() == 137);
+        state.put("OOMKillCount", i.oomKills());
         m.put("State", state);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("Hostname", c.hostname());
@@ -61,6 +64,8 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
         Map<String, Object> hostConfig = new LinkedHashMap<>();
         hostConfig.put("NetworkMode", c.networkName());
         hostConfig.put("PortBindings", ports(c.ports()));
+        hostConfig.put("CgroupsPath", c.spec() == null ? null : c.spec().linux().cgroupsPath());
+        hostConfig.put("Resources", c.spec() == null ? null : c.spec().linux().resources());
         m.put("HostConfig", hostConfig);
         m.put("NetworkSettings", networkSettings(c));
         m.put("Namespaces", i.namespaces());

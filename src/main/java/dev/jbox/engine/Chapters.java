@@ -1,6 +1,7 @@
 package dev.jbox.engine;
 
 import dev.jbox.JboxException;
+import dev.jbox.cgroups.CgroupsFeature;
 import dev.jbox.chroot.ChrootRuntime;
 import dev.jbox.lifecycle.ContainerNetworking;
 import dev.jbox.namespaces.NamespaceRuntime;
@@ -29,7 +30,8 @@ public final class Chapters {
             new Line(1, "the chroot jail", root -> new ChrootRuntime(), List.of()),
             new Line(2, "namespaces, pid 1 and networking",
                     root -> new NamespaceRuntime(NativeTools.path(root, "jbox-init")),
-                    List.of(ctx -> new NamespacesFeature(), ContainerNetworking::new)));
+                    List.of(ctx -> new NamespacesFeature(), ContainerNetworking::new)),
+            new Line(3, "cgroups", null, List.of(ctx -> new CgroupsFeature())));
     // end::table[]
 
     private final List<Chapter> chapters;

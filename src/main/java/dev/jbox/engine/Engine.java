@@ -410,6 +410,9 @@ public final class Engine {
             ContainerSpec spec = c.spec().toBuilder().args(request.command()).env(Environment.dedupe(env))
                     .cwd(request.workdir() != null ? request.workdir() : c.workdir()).terminal(request.tty()).build();
             Exec.Process p = Exec.start(c.pid(), c.namespaces(), spec, stdio);
+            for (Feature f : chapters.get(c.chapter()).features()) {
+                f.execed(c, p.pid());
+            }
             return new ExecedProcess(p.pid(), p.ptyMaster());
         } finally {
             opened.forEach(Kernel::closeQuietly);
@@ -427,14 +430,24 @@ public final class Engine {
         }
     }
 
-    /** What {@code inspect} shows: the record, its state, and - while it runs - its namespaces and mounts. */
+    /**
+     * What {@code inspect} shows: the record, its state, while it runs its namespaces and mounts,
+     * and how many of its processes the OOM killer killed (chapter 3; read live while its cgroup exists).
+     */
     public record Inspection(ContainerRecord record, ContainerState state, Map<String, String> namespaces,
-                             List<ProcessTable.Mount> mounts, Path logPath) {
+                             List<ProcessTable.Mount> mounts, Path logPath, long oomKills) {
     }
 
     public Inspection inspect(ContainerRecord c) {
         ContainerState s = state(c);
+        long oomKills = c.oomKills();
+        if (c.spec() != null && c.spec().linux().cgroupsPath() != null) {
+            var cgroup = dev.jbox.cgroups.CgroupsFeature.manager(c);
+            if (cgroup.exists()) {
+                oomKills = Math.max(oomKills, cgroup.stats().oomKills());
+            }
+        }
         return new Inspection(c, s, s.running() ? ProcessTable.namespaces(c.pid()) : new LinkedHashMap<>(),
-                s.running() ? ProcessTable.mounts(c.pid()) : List.of(), c.detached() ? logOf(c) : null);
+                s.running() ? ProcessTable.mounts(c.pid()) : List.of(), c.detached() ? logOf(c) : null, oomKills);
     }
 }

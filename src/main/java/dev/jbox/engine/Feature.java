@@ -36,6 +36,10 @@ public interface Feature {
         return record;
     }
 
+    /** A process was exec'd into the running container (jbox exec): e.g. put it in the container's cgroup too. */
+    default void execed(ContainerRecord record, int pid) {
+    }
+
     /**
      * Releases what {@link #created} made. Called once the container has ended or is removed,
      * by whichever jbox command notices - perhaps long after the engine that made it was killed -

@@ -20,13 +20,16 @@ import java.util.Set;
  * @param network    the network's name, or null for the default
  * @param publish    the -p specs as given
  * @param options    the names of the options the user gave (e.g. "--network"), which the chapter table checks
+ * @param resources  cgroup limits (chapter 3), or null for none
+ * @param cgroupParent where the container's cgroup goes (--cgroup-parent), or null for jbox's own
  * @param stdio      the container's stdin/stdout/stderr; null to let the engine choose (the terminal, or
  *                   /dev/null and the log file when detached)
  */
 public record RunRequest(int chapter, String image, Path rootfs, List<String> command, List<String> env, String workdir,
                          boolean interactive, boolean tty, boolean detach, boolean autoRemove, String name,
                          String hostname, boolean init, Set<Namespace> namespaces, String network,
-                         List<String> publish, Set<String> options, Launch.Stdio stdio) {
+                         List<String> publish, Set<String> options, dev.jbox.cgroups.Resources resources,
+                         String cgroupParent, Launch.Stdio stdio) {
     public RunRequest {
         command = command == null ? List.of() : List.copyOf(command);
         env = env == null ? List.of() : List.copyOf(env);
@@ -52,6 +55,8 @@ public record RunRequest(int chapter, String image, Path rootfs, List<String> co
         private Set<Namespace> namespaces;
         private Set<String> options = Set.of();
         private Launch.Stdio stdio;
+        private dev.jbox.cgroups.Resources resources;
+        private String cgroupParent;
 
         public Builder chapter(int v) { chapter = v; return this; }
         public Builder image(String v) { image = v; return this; }
@@ -71,10 +76,12 @@ public record RunRequest(int chapter, String image, Path rootfs, List<String> co
         public Builder publish(List<String> v) { publish = v; return this; }
         public Builder options(Set<String> v) { options = v; return this; }
         public Builder stdio(Launch.Stdio v) { stdio = v; return this; }
+        public Builder resources(dev.jbox.cgroups.Resources v) { resources = v; return this; }
+        public Builder cgroupParent(String v) { cgroupParent = v; return this; }
 
         public RunRequest build() {
             return new RunRequest(chapter, image, rootfs, command, env, workdir, interactive, tty, detach, autoRemove,
-                    name, hostname, init, namespaces, network, publish, options, stdio);
+                    name, hostname, init, namespaces, network, publish, options, resources, cgroupParent, stdio);
         }
     }
 }

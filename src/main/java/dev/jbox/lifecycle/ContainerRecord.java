@@ -15,11 +15,13 @@ import java.util.List;
  * @param network  bridge, host, none or a user network
  * @param ports    the ports published with -p, written the one way ("127.0.0.1:8080:80/tcp")
  * @param endpoint where the container is plugged in while it runs; null when it is not
+ * @param oomKills processes of the container the OOM killer killed (chapter 3), kept once its cgroup is gone
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ContainerRecord(String id, String name, String image, String created, int chapter, ContainerSpec spec,
                               boolean autoRemove, boolean detached, String network, List<String> ports,
-                              NetworkEndpoint endpoint, int shimPid, long shimStartTime, int pid, long pidStartTime) {
+                              NetworkEndpoint endpoint, int shimPid, long shimStartTime, int pid, long pidStartTime,
+                              long oomKills) {
     public ContainerRecord {
         ports = ports == null ? List.of() : List.copyOf(ports);
     }
@@ -94,13 +96,13 @@ public record ContainerRecord(String id, String name, String image, String creat
     public Builder toBuilder() {
         return new Builder().id(id).name(name).image(image).created(created).chapter(chapter).spec(spec)
                 .autoRemove(autoRemove).detached(detached).network(network).ports(ports).endpoint(endpoint)
-                .shimPid(shimPid).shimStartTime(shimStartTime).pid(pid).pidStartTime(pidStartTime);
+                .shimPid(shimPid).shimStartTime(shimStartTime).pid(pid).pidStartTime(pidStartTime).oomKills(oomKills);
     }
 
     public static final class Builder {
         private String id, name, image, created, network;
         private int chapter, shimPid, pid;
-        private long shimStartTime = -1, pidStartTime = -1;
+        private long shimStartTime = -1, pidStartTime = -1, oomKills;
         private ContainerSpec spec;
         private boolean autoRemove, detached;
         private List<String> ports = List.of();
@@ -121,10 +123,11 @@ public record ContainerRecord(String id, String name, String image, String creat
         public Builder shimStartTime(long v) { shimStartTime = v; return this; }
         public Builder pid(int v) { pid = v; return this; }
         public Builder pidStartTime(long v) { pidStartTime = v; return this; }
+        public Builder oomKills(long v) { oomKills = v; return this; }
 
         public ContainerRecord build() {
             return new ContainerRecord(id, name, image, created, chapter, spec, autoRemove, detached, network, ports,
-                    endpoint, shimPid, shimStartTime, pid, pidStartTime);
+                    endpoint, shimPid, shimStartTime, pid, pidStartTime, oomKills);
         }
     }
 }

@@ -27,11 +27,23 @@ final class InitCommand {
         if (spec.process().init()) {
             flags.add("-r");
         }
+        if (spec.has(Namespace.CGROUP)) {
+            flags.add("-C");
+        }
         spec.linux().readonlyPaths().forEach(p -> flags.addAll(List.of("-R", p)));
         spec.linux().maskedPaths().forEach(p -> flags.addAll(List.of("-M", p)));
+        // The container's own cgroup file system can only be mounted from inside its cgroup namespace.
+        spec.mounts().stream().filter(InitCommand::mountedByInit)
+                .forEach(m -> flags.addAll(List.of("-G", m.type() + ":" + m.destination() + ":" + String.join(",", m.options()))));
         return new InitCommand(flags);
     }
     // end::flags[]
+
+    /** cgroup and cgroup2 mounts, and the tmpfs that holds v1's hierarchies at /sys/fs/cgroup: pid 1 makes them. */
+    static boolean mountedByInit(ContainerSpec.Mount m) {
+        return m.type().equals("cgroup") || m.type().equals("cgroup2")
+                || m.type().equals("tmpfs") && m.destination().equals("/sys/fs/cgroup");
+    }
 
     /** For {@code jbox exec}: no shim, no namespace; drop capabilities and exec. */
     static InitCommand forExec() {

@@ -92,7 +92,8 @@ public final class NamespaceRuntime implements ContainerRuntime {
         // tag::unshare[]
         int flags = Kernel.CLONE_FS | Kernel.CLONE_NEWNS;
         for (Namespace ns : spec.linux().namespaces()) {
-            if (ns != Namespace.PID) { // jbox-init makes the PID namespace: see below
+            // jbox-init makes the PID namespace, and the cgroup namespace once pid 1 is in its cgroup
+            if (ns != Namespace.PID && ns != Namespace.CGROUP) {
                 flags |= ns.cloneFlag();
             }
         }

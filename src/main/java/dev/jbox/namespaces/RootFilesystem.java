@@ -95,6 +95,9 @@ public final class RootFilesystem {
      */
     void bindFiles(Path rootfs, List<ContainerSpec.Mount> files) {
         for (ContainerSpec.Mount f : files) {
+            if (InitCommand.mountedByInit(f)) {
+                continue;
+            }
             if (!"bind".equals(f.type())) {
                 throw new JboxException("mount type '" + f.type() + "' at " + f.destination()
                         + " is not supported by this runtime; only bind mounts of files are");

@@ -2,6 +2,7 @@ package dev.jbox.spec;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.jbox.cgroups.Resources;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -39,9 +40,13 @@ public record ContainerSpec(Process process, Root root, String hostname, List<Mo
     public record Mount(String destination, String type, String source, List<String> options) {
     }
 
-    /** The namespaces to create (the mount namespace is implied), and the kernel files to hide or protect. */
+    /**
+     * The namespaces to create (the mount namespace is implied), the kernel files to hide or
+     * protect; from chapter 3 the cgroup limits and where the cgroup goes ("jbox/ID"), or nulls.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Linux(Set<Namespace> namespaces, List<String> maskedPaths, List<String> readonlyPaths) {
+    public record Linux(Set<Namespace> namespaces, List<String> maskedPaths, List<String> readonlyPaths,
+                        Resources resources, String cgroupsPath) {
     }
     // end::spec[]
 
@@ -52,11 +57,12 @@ public record ContainerSpec(Process process, Root root, String hostname, List<Mo
         process = new Process(List.copyOf(process.args()), List.copyOf(process.env()), process.cwd(), process.terminal(),
                 process.capabilities(), process.noNewPrivileges(), process.init());
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
-        linux = linux == null ? new Linux(Set.of(), List.of(), List.of())
+        linux = linux == null ? new Linux(Set.of(), List.of(), List.of(), null, null)
                 : new Linux(linux.namespaces() == null || linux.namespaces().isEmpty() ? Set.of()
                         : Set.copyOf(EnumSet.copyOf(linux.namespaces())),
                         linux.maskedPaths() == null ? List.of() : List.copyOf(linux.maskedPaths()),
-                        linux.readonlyPaths() == null ? List.of() : List.copyOf(linux.readonlyPaths()));
+                        linux.readonlyPaths() == null ? List.of() : List.copyOf(linux.readonlyPaths()),
+                        linux.resources(), linux.cgroupsPath());
         validate(process, root, hostname, mounts, linux);
     }
 
@@ -138,6 +144,8 @@ public record ContainerSpec(Process process, Root root, String hostname, List<Mo
         b.namespaces = linux.namespaces();
         b.maskedPaths = linux.maskedPaths();
         b.readonlyPaths = linux.readonlyPaths();
+        b.resources = linux.resources();
+        b.cgroupsPath = linux.cgroupsPath();
         return b;
     }
 
@@ -156,6 +164,8 @@ public record ContainerSpec(Process process, Root root, String hostname, List<Mo
         private Set<Namespace> namespaces = Set.of();
         private List<String> maskedPaths = List.of();
         private List<String> readonlyPaths = List.of();
+        private Resources resources;
+        private String cgroupsPath;
 
         private Builder(Path rootfs, List<String> args) {
             this.rootfs = rootfs.toAbsolutePath();
@@ -182,6 +192,14 @@ public record ContainerSpec(Process process, Root root, String hostname, List<Mo
         }
         public Builder maskedPaths(List<String> v) { maskedPaths = v; return this; }
         public Builder readonlyPaths(List<String> v) { readonlyPaths = v; return this; }
+        public Builder resources(Resources v) { resources = v; return this; }
+        public Builder cgroupsPath(String v) { cgroupsPath = v; return this; }
+
+        /** Adds a mount that pid 1 makes inside its cgroup namespace (a cgroup file system). */
+        public Builder mount(String destination, String type, List<String> options) {
+            mounts.add(new Mount(destination, type, type, options));
+            return this;
+        }
 
         /** Adds a bind mount of the engine's file {@code source} at {@code destination} in the container. */
         public Builder bindFile(Path source, String destination) {
@@ -192,7 +210,7 @@ public record ContainerSpec(Process process, Root root, String hostname, List<Mo
         public ContainerSpec build() {
             return new ContainerSpec(new Process(args, env, cwd, terminal, capabilities, noNewPrivileges, init),
                     new Root(rootfs.toString(), readonlyRoot), hostname, mounts,
-                    new Linux(namespaces, maskedPaths, readonlyPaths));
+                    new Linux(namespaces, maskedPaths, readonlyPaths, resources, cgroupsPath));
         }
     }
 }
