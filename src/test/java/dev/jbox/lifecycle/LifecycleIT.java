@@ -55,7 +55,7 @@ class LifecycleIT {
 
     @Test
     void execJoinsEveryNamespaceAndShowsInTheContainersPs() {
-        ok("run", "-d", "--name", "box", "busybox", "sleep", "60");
+        ok("run", "-d", "--name", "box", "busybox", "sleep", "600");
         String ps = ok("exec", "box", "ps", "-o", "pid,comm").stdout();
         assertThat(ps).isEqualTo("PID   COMMAND\n    1 sleep\n    7 ps\n".replace("7", ps.lines().toList().get(2).strip().split(" ")[0]));
         assertThat(ps.lines()).hasSize(3);
@@ -72,9 +72,9 @@ class LifecycleIT {
 
     @Test
     void stopSendsTermThenKillAndKillSendsWhatItIsTold() {
-        ok("run", "-d", "--name", "stubborn", "busybox", "sleep", "60");     // pid 1 ignores SIGTERM
+        ok("run", "-d", "--name", "stubborn", "busybox", "sleep", "600");     // pid 1 ignores SIGTERM
         ok("run", "-d", "--name", "polite", "busybox", "sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.1; done");
-        ok("run", "-d", "--init", "--name", "tini", "busybox", "sleep", "60"); // --init forwards TERM to sleep
+        ok("run", "-d", "--init", "--name", "tini", "busybox", "sleep", "600"); // --init forwards TERM to sleep
         ok("stop", "-t", "1", "stubborn", "polite", "tini");
         assertThat(status("stubborn")).contains("Exited (137)");
         assertThat(status("polite")).contains("Exited (7)");
@@ -91,7 +91,7 @@ class LifecycleIT {
         for (String[] run : List.of(new String[] {"--name", "plain"}, new String[] {"--name", "tini", "--init"})) {
             List<String> args = new ArrayList<>(List.of("run", "-d"));
             args.addAll(List.of(run));
-            args.addAll(List.of("busybox", "sleep", "60"));
+            args.addAll(List.of("busybox", "sleep", "600"));
             ok(args.toArray(String[]::new));
             ok("exec", run[1], "sh", "-c", "sleep 0.1 &");
             Thread.sleep(500);
@@ -103,7 +103,7 @@ class LifecycleIT {
 
     @Test
     void rmRefusesARunningContainerUnlessForcedAndRunRmCleansUp() {
-        ok("run", "-d", "--name", "busy", "busybox", "sleep", "60");
+        ok("run", "-d", "--name", "busy", "busybox", "sleep", "600");
         oneLineError(jbox("rm", "busy"), "is running");
         ok("rm", "-f", "busy");
         ok("run", "--rm", "--name", "brief", "busybox", "true");
@@ -115,7 +115,7 @@ class LifecycleIT {
 
     @Test
     void badInputGetsOneLineAndLeavesNothing() {
-        ok("run", "-d", "--name", "taken", "busybox", "sleep", "60");
+        ok("run", "-d", "--name", "taken", "busybox", "sleep", "600");
         oneLineError(jbox("run", "--name", "taken", "busybox", "true"), "already in use");
         oneLineError(jbox("run", "--name", "bad/name", "busybox", "true"), "invalid container name");
         for (String verb : List.of("exec", "stop", "logs", "rm", "kill", "inspect")) {
@@ -140,7 +140,7 @@ class LifecycleIT {
 
     @Test
     void idsResolveByUniquePrefix() {
-        String a = ok("run", "-d", "busybox", "sleep", "60").stdout().strip();
+        String a = ok("run", "-d", "busybox", "sleep", "600").stdout().strip();
         assertThat(ok("exec", a.substring(0, 6), "true").exitCode()).isZero();
         assertThat(ok("inspect", a).stdout()).contains(a);
         oneLineError(jbox("exec", "", "true"), "no such container");

@@ -80,7 +80,7 @@ class NamespaceRuntimeIT {
         Path dir = Files.createTempDirectory(state, "c");
         int devNull = Kernel.open("/dev/null", Kernel.O_RDWR | Kernel.O_CLOEXEC, 0);
         try {
-            ContainerProcess c = runtime.create(spec("sleep", "60").build(),
+            ContainerProcess c = runtime.create(spec("sleep", "600").build(),
                     new Launch(new Launch.Stdio(devNull, devNull, devNull), false, dir));
             int pid1 = c.pid();
             assertThat(Path.of("/proc/" + pid1)).exists();
@@ -105,7 +105,7 @@ class NamespaceRuntimeIT {
         Path dir = Files.createTempDirectory(state, "c");
         int devNull = Kernel.open("/dev/null", Kernel.O_RDWR | Kernel.O_CLOEXEC, 0);
         try {
-            ContainerProcess c = runtime.create(spec("sleep", "60").build(),
+            ContainerProcess c = runtime.create(spec("sleep", "600").build(),
                     new Launch(new Launch.Stdio(devNull, devNull, devNull), false, dir));
             c.start();
             assertThat(c.signal(9)).isTrue();

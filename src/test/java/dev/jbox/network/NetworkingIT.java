@@ -179,7 +179,7 @@ class NetworkingIT {
         assertThat(ok("network", "create", "--subnet", back.toString(), "back").stdout()).isEqualTo("back\n");
         ok("network", "create", "--subnet", front.toString(), "front");
         ok("run", "-d", "--name", "db", "--network", "back", "busybox", "httpd", "-f", "-p", "80", "-h", "/etc");
-        ok("run", "-d", "--name", "api", "--network", "back", "busybox", "sleep", "60");
+        ok("run", "-d", "--name", "api", "--network", "back", "busybox", "sleep", "600");
         String db = ipOf("db");
         assertThat(db).isEqualTo(back.address(2).getHostAddress());
 
@@ -187,7 +187,7 @@ class NetworkingIT {
         assertThat(ok("exec", "db", "cat", "/etc/hosts").stdout()).contains(ipOf("api") + "\tapi\n");
 
         // Every member's /etc/hosts follows the network: a new member appears, a removed one goes
-        ok("run", "-d", "--name", "cache", "--network", "back", "busybox", "sleep", "60");
+        ok("run", "-d", "--name", "cache", "--network", "back", "busybox", "sleep", "600");
         assertThat(ok("exec", "api", "cat", "/etc/hosts").stdout()).contains("\tcache\n").contains("\tdb\n");
         ok("rm", "-f", "cache");
         assertThat(ok("exec", "api", "cat", "/etc/hosts").stdout()).doesNotContain("cache").contains("\tdb\n");
@@ -196,7 +196,7 @@ class NetworkingIT {
                 .as("ping works within a network, so the failures below are the walls").isEqualTo("exit 0\n");
 
         // Another network reaches neither the name nor the address
-        ok("run", "-d", "--name", "ui", "--network", "front", "busybox", "sleep", "60");
+        ok("run", "-d", "--name", "ui", "--network", "front", "busybox", "sleep", "600");
         assertThat(ok("exec", "ui", "sh", "-c", "wget -qO- http://db/hostname 2>&1; echo \"exit $?\"").stdout())
                 .contains("bad address 'db'").endsWith("exit 1\n");
         assertThat(ok("exec", "ui", "sh", "-c", "echo GET | nc -w 2 " + db + " 80 2>&1; echo \"exit $?\"").stdout())
@@ -208,7 +208,7 @@ class NetworkingIT {
         assertThat(httpGet(db, 80, "/hostname")).isEqualTo("db\n");
 
         // The default network resolves no names, as Docker's
-        ok("run", "-d", "--name", "plain", "busybox", "sleep", "60");
+        ok("run", "-d", "--name", "plain", "busybox", "sleep", "600");
         assertThat(ok("run", "--rm", "busybox", "sh", "-c", "cat /etc/hosts; ping -c 1 -W 1 plain 2>&1; true").stdout())
                 .doesNotContain("\tplain").contains("bad address 'plain'");
 
@@ -234,7 +234,7 @@ class NetworkingIT {
                 .isEqualTo(hostNet + "\n" + hostname + "\n" + Files.readString(Path.of("/etc/hosts")));
         assertThat(ok("run", "--rm", "--network", "none", "busybox", "sh", "-c", "ip -o link | cut -d' ' -f2").stdout())
                 .isEqualTo("lo:\n");
-        ok("run", "-d", "--name", "nonet", "--namespaces", "pid,uts", "busybox", "sleep", "60");
+        ok("run", "-d", "--name", "nonet", "--namespaces", "pid,uts", "busybox", "sleep", "600");
         assertThat(inspect("nonet").get("HostConfig").get("NetworkMode").asText()).as("no NET namespace: the host's network")
                 .isEqualTo("host");
         assertThat(sh("ip", "-o", "link")).doesNotContain(Cli.NETWORK_PREFIX);
@@ -255,7 +255,7 @@ class NetworkingIT {
         ok("run", "--rm", "-p", port + ":80", "busybox", "true");
         ok("run", "--rm", "-p", port + ":80", "busybox", "true");
         // a detached container that ended: the next jbox command unplugs it, as Docker frees a stopped container's ports
-        ok("run", "-d", "--name", "b", "-p", port + ":80", "busybox", "sleep", "60");
+        ok("run", "-d", "--name", "b", "-p", port + ":80", "busybox", "sleep", "600");
         ok("stop", "-t", "0", "b");
         ok("run", "-d", "--name", "c", "-p", port + ":80", "busybox", "httpd", "-f", "-p", "80", "-h", "/etc");
         assertThat(inspect("b").get("NetworkSettings").get("Networks").get("bridge").get("IPAddress").asText()).isEmpty();
@@ -263,7 +263,7 @@ class NetworkingIT {
 
         Ipv4Subnet extra = NetTestSupport.freeSubnet();
         ok("network", "create", "--subnet", extra.toString(), "extra");
-        ok("run", "-d", "--name", "d", "--network", "extra", "busybox", "sleep", "60");
+        ok("run", "-d", "--name", "d", "--network", "extra", "busybox", "sleep", "600");
         String reset = ok("system", "reset").stdout();
         assertThat(reset).contains("removed container b (", "removed container c (", "removed container d (",
                 "removed network bridge (bridge " + Cli.NETWORK_PREFIX + "0, " + Cli.DEFAULT_SUBNET + ")",
@@ -299,7 +299,7 @@ class NetworkingIT {
         oneLineError(jbox("run", "--network", "bridge", "--namespaces", "pid", "busybox", "true"), "needs a network namespace");
         oneLineError(jbox("run", "--chapter", "1", "--network", "none", "busybox", "true"), "use --chapter 2");
 
-        ok("run", "-d", "--name", "first", "-p", port + ":80", "busybox", "sleep", "60");
+        ok("run", "-d", "--name", "first", "-p", port + ":80", "busybox", "sleep", "600");
         oneLineError(jbox("run", "--name", "second", "-p", port + ":81", "busybox", "true"),
                 "host port " + port + "/tcp is already published by container " + shortId("first"));
         assertThat(ok("ps", "-a").stdout()).doesNotContainPattern("(?m) second$");
