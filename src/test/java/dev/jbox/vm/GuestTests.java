@@ -4,6 +4,7 @@ import dev.jbox.FileTrees;
 import dev.jbox.Json;
 import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +20,9 @@ import java.util.stream.Stream;
  * readers' machines do (this machine mounts v1; DESIGN.md section 3): one boot, one JVM.
  *
  * <p>The guest shares the host's root read-only over virtio-9p, prepares it as a machine (its
- * own /proc, /sys and /dev; cgroup2 at /sys/fs/cgroup; tmpfs where programs write) and chroots
- * into it, so it runs the host's {@code java} on the host's compiled classes and Maven's jars.
+ * own /proc, /sys and /dev; cgroup2 at /sys/fs/cgroup; tmpfs where programs write, and a scratch
+ * disk at /var/tmp) and chroots into it, so it runs the host's {@code java} on the host's
+ * compiled classes and Maven's jars.
  * The test JVM ({@link GuestTestRunner}) writes its {@link GuestReport} to a second, writable
  * 9p share: a directory of the host that is removed afterwards.
  */
@@ -35,7 +37,15 @@ public final class GuestTests {
     /** Where the writable share is, inside the chroot. */
     private static final String GUEST_OUT = "/tmp/jbox-guest-out";
     /** Directories programs write to, each a tmpfs in the guest (the host's root is read-only there). */
-    private static final List<String> SCRATCH = List.of("/tmp", "/root", "/run", "/var/tmp");
+    private static final List<String> SCRATCH = List.of("/tmp", "/root", "/run");
+    /**
+     * A directory on a block device, for tests that need one (an io.max throttle, O_DIRECT): ext4
+     * on a virtio disk, a sparse file of the host.
+     */
+    private static final String DISK_DIR = "/var/tmp";
+    private static final long DISK_BYTES = 2L << 30;
+    /** What the guest needs for the disk (crc32c is ext4's checksum, a soft dependency depends= does not name). */
+    private static final List<String> DISK_MODULES = List.of("virtio_blk", "crc32c_generic", "ext4");
     /** The cgroup the test JVM runs in: like a systemd machine, the root holds no processes of its own. */
     static final String TEST_CGROUP = "jbox-tests.scope";
     /** The controllers systemd enables at the root of a v2 machine. */
@@ -66,6 +76,9 @@ public final class GuestTests {
         }
         GuestKernel kernel = GuestKernel.prepare(CACHE);
         Path work = Files.createTempDirectory("jbox-guest-");
+        // A JVM stopped from outside (a test run's timeout, Ctrl-C) unwinds no finally block.
+        Thread remover = new Thread(() -> FileTrees.delete(work), "jbox-guest-cleanup");
+        Runtime.getRuntime().addShutdownHook(remover);
         try {
             Path out = Files.createDirectory(work.resolve("out"));
             Accelerator accelerator = Accelerator.choose(System.getProperty("jbox.vm.accel", "auto"), kernel,
@@ -79,7 +92,10 @@ public final class GuestTests {
             Set<String> needed = new LinkedHashSet<>(classPath);
             needed.add(repo.toString());
             needed.add(System.getProperty("java.home"));
-            GuestExtras extras = new GuestExtras(Map.of(), List.of(), setup(needed), Qemu.share(out, OUT_TAG, false));
+            List<String> qemuArgs = new ArrayList<>(Qemu.share(out, OUT_TAG, false));
+            // cache=unsafe: a scratch disk, thrown away after; the host's page cache may keep it.
+            qemuArgs.addAll(List.of("-drive", "file=" + scratchDisk(work) + ",format=raw,if=virtio,cache=unsafe"));
+            GuestExtras extras = new GuestExtras(Map.of(), DISK_MODULES, setup(needed), qemuArgs);
             Path initramfs = Guest.execInitramfs(work, kernel, command(repo, classPath, testClasses), true, extras);
             List<String> qemu = Qemu.command(new VmConfig("q35", VmConfig.KernelImage.VMLINUX), accelerator.name(), kernel,
                     initramfs, MEMORY_MIB, CPUS, true, extras.qemuArgs());
@@ -93,7 +109,24 @@ public final class GuestTests {
             return new Result(accelerator, boot, report, console);
         } finally {
             FileTrees.delete(work);
+            Runtime.getRuntime().removeShutdownHook(remover);
         }
+    }
+
+    /** An empty ext4 file system in a sparse file, made in full now so the guest does not finish it while tests time IO. */
+    private static Path scratchDisk(Path work) throws IOException {
+        Path disk = work.resolve("scratch.img");
+        try (RandomAccessFile file = new RandomAccessFile(disk.toFile(), "rw")) {
+            file.setLength(DISK_BYTES);
+        }
+        try {
+            HostCommands.output(null, List.of("mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0",
+                    disk.toString()));
+        } catch (VmException e) {
+            throw new VmException("cannot make the guest's scratch disk (" + e.getMessage() + "); mkfs.ext4 is in e2fsprogs:"
+                    + " apt-get install e2fsprogs");
+        }
+        return disk;
     }
 
     /**
@@ -144,7 +177,7 @@ public final class GuestTests {
                 "mkdir /host/sys/fs/cgroup/" + TEST_CGROUP + " && echo $$ > /host/sys/fs/cgroup/" + TEST_CGROUP
                         + "/cgroup.procs || fail " + TEST_CGROUP));
         // A tmpfs over /root would hide ~/.m2 (the class path), so what the tests need from under a
-        // scratch directory is bind-mounted aside first and moved back on top of the tmpfs.
+        // covered directory is bind-mounted aside first and moved back on top of what covers it.
         List<String> kept = kept(needed);
         for (int i = 0; i < kept.size(); i++) {
             lines.add("mkdir -p /keep/" + i + " && mount --bind /host" + kept.get(i) + " /keep/" + i + " || fail " + kept.get(i));
@@ -155,6 +188,8 @@ public final class GuestTests {
                         + " tmpfs /host" + dir + " || fail " + dir);
             }
         }
+        lines.add("i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done"); // the disk's driver probes it in the background
+        lines.add("mount -t ext4 /dev/vda /host" + DISK_DIR + " && chmod 1777 /host" + DISK_DIR + " || fail " + DISK_DIR);
         for (int i = 0; i < kept.size(); i++) {
             lines.add("mkdir -p /host" + kept.get(i) + " && mount --move /keep/" + i + " /host" + kept.get(i) + " || fail " + kept.get(i));
         }
@@ -162,11 +197,13 @@ public final class GuestTests {
         return lines;
     }
 
-    /** For each path the tests need below a scratch directory, that directory's child holding it (e.g. /root/.m2). */
+    /** For each path the tests need below a covered directory, that directory's child holding it (e.g. /root/.m2). */
     static List<String> kept(Set<String> needed) {
+        List<String> covered = new ArrayList<>(SCRATCH);
+        covered.add(DISK_DIR);
         Set<String> kept = new LinkedHashSet<>();
         for (String path : needed) {
-            for (String dir : SCRATCH) {
+            for (String dir : covered) {
                 Path p = Path.of(path);
                 if (p.startsWith(dir) && !p.equals(Path.of(dir))) {
                     kept.add(Path.of(dir).resolve(Path.of(dir).relativize(p).getName(0)).toString());
