@@ -32,7 +32,7 @@ public final class GuestTests {
     /** Enough for a JVM (its default heap is a quarter) and the tests' cgroups, modest on the host. */
     static final int MEMORY_MIB = 1024;
     /** Two: the JVM compiles and collects beside the test, and cpuset/shares tests have a CPU to pin. */
-    static final int CPUS = 2;
+    static final int CPUS = Integer.getInteger("jbox.vm.cpus", 2);
     private static final String OUT_TAG = "jboxout";
     /** Where the writable share is, inside the chroot. */
     private static final String GUEST_OUT = "/tmp/jbox-guest-out";
@@ -96,7 +96,7 @@ public final class GuestTests {
             // cache=unsafe: a scratch disk, thrown away after; the host's page cache may keep it.
             qemuArgs.addAll(List.of("-drive", "file=" + scratchDisk(work) + ",format=raw,if=virtio,cache=unsafe"));
             GuestExtras extras = new GuestExtras(Map.of(), DISK_MODULES, setup(needed), qemuArgs);
-            Path initramfs = Guest.execInitramfs(work, kernel, command(repo, classPath, testClasses), true, extras);
+            Path initramfs = Guest.execInitramfs(work, kernel, command(repo, classPath, testClasses, timeout), true, extras);
             List<String> qemu = Qemu.command(new VmConfig("q35", VmConfig.KernelImage.VMLINUX), accelerator.name(), kernel,
                     initramfs, MEMORY_MIB, CPUS, true, extras.qemuArgs());
             List<String> console = new ArrayList<>();
@@ -139,8 +139,12 @@ public final class GuestTests {
                 .map(e -> Path.of(e).toAbsolutePath().normalize()).filter(Files::exists).map(Path::toString).toList();
     }
 
-    /** The guest's command: the test JVM, in the host's root, in the repository, with a clean environment. */
-    static List<String> command(Path repo, List<String> classPath, List<String> testClasses) {
+    /**
+     * The guest's command: the test JVM, in the host's root, in the repository, with a clean
+     * environment. The guest keeps the deadline too, so it stops even if this JVM is killed
+     * (SIGKILL runs no shutdown hook) and nobody is left to kill QEMU.
+     */
+    static List<String> command(Path repo, List<String> classPath, List<String> testClasses, Duration timeout) {
         List<String> jvm = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Serial GC and C1: fewer threads and less compiling, which an emulated CPU pays dearly for.
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=/tmp"));
@@ -151,7 +155,7 @@ public final class GuestTests {
         jvm.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), GuestTestRunner.class.getName(),
                 GUEST_OUT + "/report.json"));
         jvm.addAll(testClasses);
-        return List.of("chroot", "/host", "/usr/bin/env", "-i",
+        return List.of("timeout", "-s", "KILL", Long.toString(timeout.toSeconds()), "chroot", "/host", "/usr/bin/env", "-i",
                 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TMPDIR=/tmp",
                 "LANG=C.UTF-8", "JBOX_ROOT=/tmp/jbox-store",
                 "/bin/sh", "-c", "cd " + Guest.shellWords(List.of(repo.toString())) + " && exec " + Guest.shellWords(jvm));
