@@ -10,8 +10,9 @@ set -eu
 
 # Package name: what it is for.
 base="default-jdk-headless maven busybox-static gcc libc6-dev"
-test="iproute2 iptables procps util-linux"
-bench="runc crun qemu-system-x86 hyperfine"
+# QEMU and e2fsprogs: the cgroup-v2 tests run in a QEMU guest with a scratch ext4 disk (CgroupV2GuestIT).
+test="iproute2 iptables procps util-linux qemu-system-x86 e2fsprogs"
+bench="runc crun hyperfine"
 
 want=$base
 for arg in "$@"; do

@@ -4,6 +4,14 @@ import dev.jbox.bench.BenchCli;
 import dev.jbox.bench.BenchException;
 import dev.jbox.bench.Json;
 import dev.jbox.bench.Stats;
+import dev.jbox.vm.Accelerator;
+import dev.jbox.vm.Boot;
+import dev.jbox.vm.BootResult;
+import dev.jbox.vm.Guest;
+import dev.jbox.vm.GuestExtras;
+import dev.jbox.vm.GuestKernel;
+import dev.jbox.vm.Qemu;
+import dev.jbox.vm.VmConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +42,6 @@ public final class VmBaseline {
             new VmConfig("pc", VmConfig.KernelImage.VMLINUX),
             new VmConfig("pc", VmConfig.KernelImage.BZIMAGE));
     private static final Duration BOOT_DEADLINE = Duration.ofSeconds(90);
-    private static final Duration KVM_PROBE_DEADLINE = Duration.ofSeconds(10);
 
     public static void main(String[] args) {
         BenchCli.exit("vm", new VmBaseline(), args);
@@ -77,7 +84,7 @@ public final class VmBaseline {
         public Prepared prepare() throws IOException {
             GuestKernel kernel = kernel();
             Path initramfs = Guest.bootInitramfs(cache);
-            Accelerator accelerator = accelerator(kernel, initramfs);
+            Accelerator accelerator = Accelerator.choose(accel, kernel, initramfs, memoryMiB);
             System.err.println("vm: accelerator " + accelerator.name() + " (" + accelerator.note() + ")");
             return new Prepared(kernel, initramfs, accelerator);
         }
@@ -90,19 +97,6 @@ public final class VmBaseline {
                 throw new BenchException("cannot create the cache " + cache + ": " + e.getMessage() + "; run as root or pick --cache DIR");
             }
             return GuestKernel.prepare(cache);
-        }
-
-        private Accelerator accelerator(GuestKernel kernel, Path bootInitramfs) {
-            return Accelerator.choose(accel, () -> {
-                System.err.println("vm: /dev/kvm exists; a test boot with KVM decides whether to use it");
-                try {
-                    VmConfig probe = STANDARD.get(0);
-                    Boot.run(Qemu.command(probe, "kvm", kernel, bootInitramfs, memoryMiB, false), KVM_PROBE_DEADLINE, line -> { });
-                    return null;
-                } catch (BenchException e) {
-                    return e.getMessage();
-                }
-            });
         }
 
         /** {@code runs} boots to the marker and out, in boot mode. */

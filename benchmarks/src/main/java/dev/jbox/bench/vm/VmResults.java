@@ -1,5 +1,6 @@
 package dev.jbox.bench.vm;
 
+import dev.jbox.vm.BootResult;
 import java.util.List;
 
 /**

@@ -1,7 +1,5 @@
-package dev.jbox.bench.vm;
+package dev.jbox.vm;
 
-import dev.jbox.bench.BenchException;
-import dev.jbox.bench.ProcMemory;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -13,11 +11,12 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /** Runs QEMU once and times the markers the guest prints (see {@link Guest}). */
-final class Boot {
+public final class Boot {
     private static final int TAIL_LINES = 12;
 
     private Boot() {
@@ -27,15 +26,18 @@ final class Boot {
      * Boots and waits for QEMU to exit, killing it after {@code deadline}. Lines the guest
      * prints between its markers (a command's output) go to {@code commandOutput}.
      */
-    static BootResult run(List<String> qemu, Duration deadline, Consumer<String> commandOutput) {
+    public static BootResult run(List<String> qemu, Duration deadline, Consumer<String> commandOutput) {
         long start = System.nanoTime();
         Process process;
         try {
             process = new ProcessBuilder(qemu).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         } catch (IOException e) {
-            throw new BenchException("cannot start " + qemu.get(0) + ": " + e.getMessage());
+            throw new VmException("cannot start " + qemu.get(0) + ": " + e.getMessage());
         }
+        // A JVM stopped from outside (a test run's timeout, Ctrl-C) takes its guest with it.
+        Thread reaper = new Thread(process::destroyForcibly, "qemu-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         AtomicBoolean killed = new AtomicBoolean();
         Thread watchdog = new Thread(() -> {
             try {
@@ -82,17 +84,28 @@ final class Boot {
             if (up < 0) {
                 String why = killed.get() ? "did not say it was up within " + deadline.toSeconds() + " s"
                         : "stopped (QEMU exit code " + code + ") before it said it was up";
-                throw new BenchException("the guest " + why + "; the console ended with: " + String.join(" | ", tail));
+                throw new VmException("the guest " + why + "; the console ended with: " + String.join(" | ", tail));
             }
             return new BootResult(millis(up - start), millis(end - start),
                     commandEnd < 0 ? null : millis(commandEnd - up), commandExit, rss, pss);
         } catch (IOException e) {
-            process.destroyForcibly();
-            throw new BenchException("lost QEMU's console: " + e.getMessage());
+            throw new VmException("lost QEMU's console: " + e.getMessage());
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new BenchException("interrupted while the guest was booting");
+            throw new VmException("interrupted while the guest was booting");
+        } finally {
+            // Whatever went wrong here (a failing consumer included), no guest outlives its boot.
+            process.destroyForcibly();
+            watchdog.interrupt();
+            removeHook(reaper);
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting, and the hook is running or has run
         }
     }
 
@@ -100,26 +113,27 @@ final class Boot {
         return nanos / 1e6;
     }
 
-    /** PSS of {@code pid} in MiB, or null if it is already gone. */
+    /** PSS of {@code pid} in MiB (shared pages divided among their users), or null if it is already gone. */
     private static Double pssMiB(long pid) {
-        try {
-            return ProcMemory.of(pid).pssKiB() / 1024.0;
-        } catch (BenchException e) {
-            return null; // QEMU may be exiting already
-        }
+        return kibLine(pid, "smaps_rollup", "Pss:").map(kib -> kib / 1024.0).orElse(null);
     }
 
     /** VmHWM of {@code pid} in MiB, or 0 if it is already gone. */
     private static double peakRssMiB(long pid) {
+        return kibLine(pid, "status", "VmHWM:").map(kib -> kib / 1024.0).orElse(0.0);
+    }
+
+    /** The number on the line of /proc/PID/FILE that starts with {@code key} (a figure in kB). */
+    private static Optional<Long> kibLine(long pid, String file, String key) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), file))) {
+                if (line.startsWith(key)) {
+                    return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
                 }
             }
         } catch (IOException | NumberFormatException e) {
             // QEMU may be exiting already; the reading is then missing, not wrong
         }
-        return 0;
+        return Optional.empty();
     }
 }

@@ -1,4 +1,4 @@
-package dev.jbox.bench.vm;
+package dev.jbox.vm;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -60,7 +60,8 @@ public final class Initramfs {
 
     /** Writes the archive to {@code out}, atomically. */
     public void write(Path out) throws IOException {
-        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        // A name of its own: two processes may write the same archive into a shared cache at once.
+        Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), out.getFileName().toString(), ".tmp");
         try (OutputStream file = Files.newOutputStream(tmp);
              GZIPOutputStream gzip = new GZIPOutputStream(file, 1 << 16);
              CpioArchiveOutputStream cpio = new CpioArchiveOutputStream(gzip, CpioConstants.FORMAT_NEW)) {

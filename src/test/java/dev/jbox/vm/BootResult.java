@@ -1,4 +1,4 @@
-package dev.jbox.bench.vm;
+package dev.jbox.vm;
 
 /**
  * One boot, timed from just before QEMU is started.

@@ -1,8 +1,7 @@
-package dev.jbox.bench.vm;
+package dev.jbox.vm;
 
-import dev.jbox.bench.BenchException;
-import dev.jbox.bench.BenchRoot;
-import dev.jbox.bench.Commands;
+import dev.jbox.FileTrees;
+import dev.jbox.LockFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,19 +22,22 @@ import java.util.stream.Stream;
 public record GuestKernel(String release, Path bzImage, Path vmlinux, Path modules) {
     private static final String META_PACKAGE = "linux-image-amd64";
 
-    /** The kernel in {@code cache}, downloaded with apt-get and unpacked with dpkg-deb the first time. */
+    /**
+     * The kernel in {@code cache}, downloaded with apt-get and unpacked with dpkg-deb the first time.
+     * The benchmarks and the tests share the cache, so one process prepares it at a time.
+     */
     public static GuestKernel prepare(Path cache) {
         if (!"amd64".equals(System.getProperty("os.arch"))) {
-            throw new BenchException("the VM baseline boots an x86_64 Debian kernel; this machine is "
+            throw new VmException("the guest boots an x86_64 Debian kernel; this machine is "
                     + System.getProperty("os.arch"));
         }
-        try {
+        try (LockFile lock = LockFile.acquire(cache.resolve("kernel.lock"))) {
             Path kernels = Files.createDirectories(cache.resolve("kernel"));
             Optional<Path> unpacked = newest(kernels);
             Path dir = unpacked.isPresent() ? unpacked.get() : download(cache, kernels);
             return from(dir);
         } catch (IOException e) {
-            throw new BenchException("cannot prepare the guest kernel in " + cache + ": " + e.getMessage()
+            throw new VmException("cannot prepare the guest kernel in " + cache + ": " + e.getMessage()
                     + "; check that it is writable, or remove it to start again");
         }
     }
@@ -51,14 +53,14 @@ public record GuestKernel(String release, Path bzImage, Path vmlinux, Path modul
         Path debs = Files.createDirectories(cache.resolve("debs"));
         System.err.println("vm: downloading Debian's kernel (" + META_PACKAGE + ", about 70 MB) into " + debs);
         aptDownload(debs, META_PACKAGE);
-        String depends = Commands.output(List.of("dpkg-deb", "-f", deb(debs, META_PACKAGE).toString(), "Depends"));
+        String depends = HostCommands.output(null, List.of("dpkg-deb", "-f", deb(debs, META_PACKAGE).toString(), "Depends"));
         String name = Stream.of(depends.split("[,|]")).map(s -> s.strip().split("[ (]")[0])
                 .filter(s -> s.startsWith("linux-image-")).findFirst()
-                .orElseThrow(() -> new BenchException(META_PACKAGE + " depends on no linux-image package: " + depends));
+                .orElseThrow(() -> new VmException(META_PACKAGE + " depends on no linux-image package: " + depends));
         aptDownload(debs, name);
         Path tmp = kernels.resolve(name + ".tmp");
-        BenchRoot.delete(tmp);
-        Commands.output(List.of("dpkg-deb", "-x", deb(debs, name).toString(), tmp.toString()));
+        FileTrees.delete(tmp);
+        HostCommands.output(null, List.of("dpkg-deb", "-x", deb(debs, name).toString(), tmp.toString()));
         Path dir = kernels.resolve(name);
         Files.move(tmp, dir);
         return dir;
@@ -66,9 +68,9 @@ public record GuestKernel(String release, Path bzImage, Path vmlinux, Path modul
 
     private static void aptDownload(Path debs, String pkg) {
         try {
-            Commands.output(debs, List.of("apt-get", "download", "-q", pkg));
-        } catch (BenchException e) {
-            throw new BenchException("cannot download " + pkg + " (" + e.getMessage() + "); run apt-get update first");
+            HostCommands.output(debs, List.of("apt-get", "download", "-q", pkg));
+        } catch (VmException e) {
+            throw new VmException("cannot download " + pkg + " (" + e.getMessage() + "); run apt-get update first");
         }
     }
 
@@ -76,7 +78,7 @@ public record GuestKernel(String release, Path bzImage, Path vmlinux, Path modul
         try (Stream<Path> files = Files.list(debs)) {
             return files.filter(f -> f.getFileName().toString().startsWith(pkg + "_") && f.toString().endsWith(".deb"))
                     .max(Comparator.comparing(Path::toString))
-                    .orElseThrow(() -> new BenchException("apt-get download " + pkg + " left no .deb in " + debs));
+                    .orElseThrow(() -> new VmException("apt-get download " + pkg + " left no .deb in " + debs));
         }
     }
 
@@ -84,7 +86,7 @@ public record GuestKernel(String release, Path bzImage, Path vmlinux, Path modul
         Path bzImage;
         try (Stream<Path> boot = Files.list(dir.resolve("boot"))) {
             bzImage = boot.filter(f -> f.getFileName().toString().startsWith("vmlinuz-")).findFirst()
-                    .orElseThrow(() -> new BenchException("no boot/vmlinuz-* in " + dir + "; remove it to download again"));
+                    .orElseThrow(() -> new VmException("no boot/vmlinuz-* in " + dir + "; remove it to download again"));
         }
         String release = bzImage.getFileName().toString().substring("vmlinuz-".length());
         Path vmlinux = dir.resolve("vmlinux-" + release);

@@ -1,4 +1,4 @@
-package dev.jbox.bench.vm;
+package dev.jbox.vm;
 
 import java.nio.file.Path;
 import java.util.List;

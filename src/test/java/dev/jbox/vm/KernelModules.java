@@ -1,6 +1,5 @@
-package dev.jbox.bench.vm;
+package dev.jbox.vm;
 
-import dev.jbox.bench.BenchException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +25,7 @@ final class KernelModules {
         try (Stream<Path> files = Files.walk(modulesDir)) {
             files.filter(f -> f.toString().endsWith(".ko")).forEach(f -> byName.put(name(f), f));
         } catch (IOException e) {
-            throw new BenchException("cannot list the kernel modules in " + modulesDir + ": " + e.getMessage());
+            throw new VmException("cannot list the kernel modules in " + modulesDir + ": " + e.getMessage());
         }
     }
 
@@ -47,11 +46,11 @@ final class KernelModules {
         }
         Path file = byName.get(module);
         if (file == null) {
-            throw new BenchException("kernel module " + module + " is not in the guest kernel package"
+            throw new VmException("kernel module " + module + " is not in the guest kernel package"
                     + " (it may be built in, or missing); remove the cache to unpack it again");
         }
         if (!path.add(module)) {
-            throw new BenchException("kernel modules depend on each other in a circle: " + path);
+            throw new VmException("kernel modules depend on each other in a circle: " + path);
         }
         for (String dependency : depends(file)) {
             visit(dependency, ordered, path);
@@ -65,7 +64,7 @@ final class KernelModules {
         try {
             data = Files.readAllBytes(module);
         } catch (IOException e) {
-            throw new BenchException("cannot read " + module + ": " + e.getMessage());
+            throw new VmException("cannot read " + module + ": " + e.getMessage());
         }
         byte[] key = "\0depends=".getBytes(StandardCharsets.US_ASCII);
         outer:

@@ -1,4 +1,4 @@
-package dev.jbox.bench.vm;
+package dev.jbox.vm;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,9 +11,9 @@ import java.util.List;
  * a marker on the serial console, optionally runs a command, and leaves. The engine side
  * reads the markers to time the boot ({@link Boot}).
  */
-final class Guest {
-    static final String UP = "jbox-bench: guest up";
-    static final String EXITED = "jbox-bench: guest command exited ";
+public final class Guest {
+    static final String UP = "jbox-vm: guest up";
+    static final String EXITED = "jbox-vm: guest command exited ";
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     // `reboot -f` rather than poweroff: -M microvm with acpi=off has no way to power off, and
     // QEMU's -no-reboot turns a reboot into an exit on every machine (reboot=t: at once, by triple fault).
@@ -24,9 +24,9 @@ final class Guest {
     private Guest() {
     }
 
-    /** Boot mode: up, marker, gone. Nothing else runs, so the time is the boot's. */
-    static Path bootInitramfs(Path cache) throws IOException {
-        Path out = cache.resolve("initramfs-boot.cpio.gz");
+    /** Boot mode: up, marker, gone. Nothing else runs, so the time is the boot's. Written into {@code dir}. */
+    public static Path bootInitramfs(Path dir) throws IOException {
+        Path out = dir.resolve("initramfs-boot.cpio.gz");
         Initramfs.withBusybox(BUSYBOX)
                 .script("init", "#!/bin/sh\necho '" + UP + "'\n" + LEAVE)
                 .write(out);
@@ -36,8 +36,9 @@ final class Guest {
     /**
      * Exec mode: a usual little system (proc, sys, devtmpfs, every busybox applet), optionally
      * the host's root read-only at {@code /host}, then {@code command} between two markers.
+     * Written into {@code dir}.
      */
-    static Path execInitramfs(Path cache, GuestKernel kernel, List<String> command, boolean shareHost,
+    public static Path execInitramfs(Path dir, GuestKernel kernel, List<String> command, boolean shareHost,
                               GuestExtras extras) throws IOException {
         Initramfs archive = Initramfs.withBusybox(BUSYBOX);
         StringBuilder init = new StringBuilder("#!/bin/sh\n/bin/busybox --install -s /bin\n")
@@ -50,8 +51,7 @@ final class Guest {
             init.append("insmod /").append(inGuest).append('\n');
         }
         if (shareHost) {
-            init.append("mkdir -p /host\nmount -t 9p -o trans=virtio,version=9p2000.L,ro ")
-                    .append(Qemu.HOST_TAG).append(" /host\n");
+            init.append("mkdir -p /host\n").append(mount9p(Qemu.HOST_TAG, "/host", true)).append('\n');
         }
         for (var file : extras.executables().entrySet()) {
             String inGuest = file.getKey().replaceFirst("^/", "");
@@ -64,13 +64,26 @@ final class Guest {
         extras.setup().forEach(line -> init.append(line).append('\n'));
         archive.script("command", "exec " + shellWords(command) + "\n");
         init.append("echo '").append(UP).append("'\nsh /command\necho \"").append(EXITED).append("$?\"\n").append(LEAVE);
-        Path out = cache.resolve("initramfs-exec.cpio.gz");
+        Path out = dir.resolve("initramfs-exec.cpio.gz");
         archive.script("init", init.toString()).write(out);
         return out;
     }
 
+    /**
+     * The guest's shell line that mounts the 9p share {@code tag} ({@link Qemu#share}) on {@code dir}.
+     * A read-only share is of files that do not change while the guest runs, so the guest caches
+     * them (cache=loose, and larger messages): uncached, every read is a round trip through the
+     * emulated virtio queue, and one {@code java -version} took 32 s instead of 2 s here (TCG).
+     * A writable share is not cached, so every write has reached the host when the guest stops
+     * (it reboots without a sync).
+     */
+    public static String mount9p(String tag, String dir, boolean readOnly) {
+        return "mount -t 9p -o trans=virtio,version=9p2000.L" + (readOnly ? ",ro,cache=loose,msize=262144 " : " ")
+                + tag + " " + dir;
+    }
+
     /** Each word single-quoted, so the guest's shell runs exactly this argv. */
-    static String shellWords(List<String> argv) {
+    public static String shellWords(List<String> argv) {
         List<String> quoted = new ArrayList<>();
         for (String arg : argv) {
             quoted.add("'" + arg.replace("'", "'\\''") + "'");

@@ -1,6 +1,5 @@
-package dev.jbox.bench.vm;
+package dev.jbox.vm;
 
-import dev.jbox.bench.BenchException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,11 +39,11 @@ public final class Vmlinux {
         byte[] image = Files.readAllBytes(bzImage);
         ByteBuffer header = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
         if (image.length < 0x260 || header.getInt(HEADER_MAGIC) != 0x53726448) {
-            throw new BenchException(bzImage + " is not an x86 bzImage (no HdrS setup header)");
+            throw new VmException(bzImage + " is not an x86 bzImage (no HdrS setup header)");
         }
         int protocol = header.getShort(PROTOCOL_VERSION) & 0xffff;
         if (protocol < 0x208) {
-            throw new BenchException(bzImage + " uses boot protocol " + Integer.toHexString(protocol)
+            throw new VmException(bzImage + " uses boot protocol " + Integer.toHexString(protocol)
                     + ", older than 2.08, which does not say where its payload is; use a kernel from 2.6.30 on");
         }
         int setupSectors = image[SETUP_SECTS] == 0 ? 4 : image[SETUP_SECTS] & 0xff;
@@ -59,7 +58,7 @@ public final class Vmlinux {
         try (InputStream in = Files.newInputStream(tmp)) {
             if (in.readNBytes(elf, 0, 4) != 4 || elf[0] != 0x7f || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F') {
                 Files.delete(tmp);
-                throw new BenchException("the payload of " + bzImage + " did not decompress to an ELF file");
+                throw new VmException("the payload of " + bzImage + " did not decompress to an ELF file");
             }
         }
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -74,7 +73,7 @@ public final class Vmlinux {
         if (startsWith(image, at, 0x1f, 0x8b)) {
             return new GZIPInputStream(payload);
         }
-        throw new BenchException("the kernel payload of " + bzImage + " starts with "
+        throw new VmException("the kernel payload of " + bzImage + " starts with "
                 + String.format("%02x %02x %02x %02x", image[at], image[at + 1], image[at + 2], image[at + 3])
                 + ", which is neither xz nor gzip; boot the bzImage instead (--image bzimage)");
     }
