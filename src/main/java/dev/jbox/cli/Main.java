@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "jbox", mixinStandardHelpOptions = true, version = "jbox 0.1.0",
         description = "A container engine in Java, built one chapter at a time.",
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, KillCommand.class,
-                RmCommand.class, ExecCommand.class, InspectCommand.class, ImagesCommand.class, NetworkCommand.class,
+                RmCommand.class, ExecCommand.class, InspectCommand.class, StatsCommand.class, TopCommand.class,
+                UpdateCommand.class, ImagesCommand.class, NetworkCommand.class,
                 SystemCommand.class, LabCommand.class})
 public final class Main {
     @Option(names = "--root", paramLabel = "DIR",

@@ -450,4 +450,42 @@ public final class Engine {
         return new Inspection(c, s, s.running() ? ProcessTable.namespaces(c.pid()) : new LinkedHashMap<>(),
                 s.running() ? ProcessTable.mounts(c.pid()) : List.of(), c.detached() ? logOf(c) : null, oomKills);
     }
+
+    // ---- chapter 3: what the cgroup counts, and changing its limits ----------------------------
+
+    /** The container's cgroup; an error naming the chapter when it has none. */
+    private static dev.jbox.cgroups.CgroupManager cgroupOf(ContainerRecord c) {
+        if (c.spec() == null || c.spec().linux().cgroupsPath() == null) {
+            throw new JboxException("container " + c.name() + " has no cgroup: it was run with --chapter " + c.chapter()
+                    + ", and cgroups come with chapter 3");
+        }
+        return dev.jbox.cgroups.CgroupsFeature.manager(c);
+    }
+
+    /** What {@code jbox stats} shows of one running container: its cgroup's counters and its network's bytes. */
+    public record Usage(ContainerRecord record, dev.jbox.cgroups.Stats cgroup, long netRxBytes, long netTxBytes) {
+    }
+
+    public Usage usage(ContainerRecord c) {
+        long[] net = ProcessTable.networkBytes(c.pid());
+        return new Usage(c, cgroupOf(c).stats(), net[0], net[1]);
+    }
+
+    /** The processes of a running container (its cgroup's), as host pids. */
+    public List<Integer> processes(ContainerRecord c) {
+        if (!state(c).running()) {
+            throw new JboxException("container " + c.name() + " is not running; 'jbox ps -a' shows its state");
+        }
+        return cgroupOf(c).pids();
+    }
+
+    /** Changes the limits of a running container ({@code jbox update}) and records them. */
+    public void update(ContainerRecord c, dev.jbox.cgroups.Resources changes) {
+        if (!state(c).running()) {
+            throw new JboxException("container " + c.name() + " is not running; only a running container's limits change");
+        }
+        cgroupOf(c).update(changes);
+        ContainerSpec spec = c.spec();
+        containers.save(c.withSpec(spec.toBuilder().resources(spec.linux().resources().merge(changes)).build()));
+    }
 }

@@ -74,4 +74,35 @@ public final class ProcessTable {
         }
         return mounts;
     }
+
+    /** Bytes received and sent on every interface but lo of {@code pid}'s network namespace ({0, 0} if it ended). */
+    public static long[] networkBytes(int pid) {
+        long rx = 0, tx = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/net/dev"))) {
+                int colon = line.indexOf(':');
+                if (colon < 0 || line.substring(0, colon).strip().equals("lo")) {
+                    continue;
+                }
+                String[] f = line.substring(colon + 1).trim().split("\\s+");
+                rx += Long.parseLong(f[0]);
+                tx += Long.parseLong(f[8]);
+            }
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+        return new long[] {rx, tx};
+    }
+
+    /** The parent pid and command line of {@code pid}, for {@code jbox top}; null if it ended. */
+    public static String[] parentAndCommand(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String ppid = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1];
+            String cmd = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ').strip();
+            return new String[] {ppid, cmd.isEmpty() ? "[" + stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')) + "]" : cmd};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
 }
