@@ -133,12 +133,26 @@ final class TemplateFunctions {
                 if (!key.isTextual()) {
                     throw new IllegalArgumentException("value has type " + GoValues.kind(key) + "; should be string");
                 }
-                v = v.has(key.textValue()) ? v.get(key.textValue()) : NullNode.getInstance();
+                v = v.has(key.textValue()) ? v.get(key.textValue()) : zeroValue(v);
             } else {
                 throw new IllegalArgumentException("can't index item of type " + GoValues.kind(v));
             }
         }
         return v;
+    }
+
+    /**
+     * What a Go map gives for a key it lacks: its element type's zero value. The JSON tree has no
+     * element type, so a map of strings (like Docker's Config.Labels, a map[string]string) gives
+     * "", and any other map gives nil.
+     */
+    private static JsonNode zeroValue(JsonNode map) {
+        for (JsonNode value : map) {
+            if (!value.isTextual()) {
+                return NullNode.getInstance();
+            }
+        }
+        return TextNode.valueOf("");
     }
 
     /** Docker's json: compact, on one line, '<' '>' '&' left alone. */

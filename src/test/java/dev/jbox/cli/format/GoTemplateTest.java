@@ -64,7 +64,8 @@ class GoTemplateTest {
         assertThat(run("{{.NetworkSettings.Ports}}")).isEqualTo("map[80/tcp:[map[HostIp:0.0.0.0 HostPort:8080]]]");
         assertThat(run("{{.Nothing}}")).isEqualTo("<no value>");
         assertThat(run("{{print .Nothing}}")).isEqualTo("<nil>");
-        assertThat(run("{{index .Config.Labels \"absent\"}}")).as("a missing map index is the zero value").isEqualTo("<no value>");
+        assertThat(run("{{index .Config.Labels \"absent\"}}")).as("a map of strings gives \"\", as Go's map[string]string").isEmpty();
+        assertThat(run("{{index .NetworkSettings.Networks \"absent\"}}")).as("any other map gives nil").isEqualTo("<no value>");
         assertThat(run("{{.Ratio}} {{.Big}} {{-3}} {{1.5}} {{0x1F}} {{1_000}}")).isEqualTo("1.5 1e+06 -3 1.5 31 1000");
         assertThat(run("{{.State.Running}} {{.Config.Tty}}")).isEqualTo("true false");
         assertThat(run("{{json .}}")).startsWith("{\"Id\":\"0123456789abcdef\",\"Name\":\"web\",\"State\":{");
