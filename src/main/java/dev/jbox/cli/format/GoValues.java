@@ -15,7 +15,7 @@ import java.util.StringJoiner;
  * counts as true in {@code {{if}}}, and how two values compare. Docker runs its templates on
  * Go values; jbox runs them on the JSON tree of {@code inspect}, and prints it the same way.
  */
-final class GoValues {
+public final class GoValues {
     private GoValues() {
     }
 
@@ -187,7 +187,7 @@ final class GoValues {
     }
 
     /** Go's strconv.Quote: in double quotes, with \" \\ \n \t and the like escaped, printable text kept. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         s.codePoints().forEach(c -> {
             switch (c) {
