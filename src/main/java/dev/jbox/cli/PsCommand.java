@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +68,9 @@ final class PsCommand extends ContainerCommand implements Callable<Integer> {
         ListFormat list = ListFormat.parse(f, DEFAULT_FORMAT); // a bad template fails before anything is read
         ContainerStore store = containers();
         List<JsonNode> rows = new ArrayList<>();
-        for (ContainerRecord c : store.list()) {
+        List<ContainerRecord> newestFirst = new ArrayList<>(store.list());
+        Collections.reverse(newestFirst); // as Docker lists them
+        for (ContainerRecord c : newestFirst) {
             ContainerState s = store.state(c);
             if (all || s.running()) {
                 rows.add(JSON.valueToTree(row(c, s, !noTrunc)));
