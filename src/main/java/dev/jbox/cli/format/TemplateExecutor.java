@@ -104,7 +104,7 @@ final class TemplateExecutor {
                 items.add(new JsonNode[] {LongNode.valueOf(i), LongNode.valueOf(i)});
             }
         } else if (!v.isNull()) {
-            throw error(c, "range can't iterate over " + GoValues.format(v));
+            throw error(c.pipe(), "range can't iterate over " + GoValues.format(v));
         }
         if (items.isEmpty()) {
             walk(dot, c.otherwise());

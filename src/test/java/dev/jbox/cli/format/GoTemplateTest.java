@@ -175,7 +175,7 @@ class GoTemplateTest {
         "{{index .State.Pid 0}} => error calling index: can't index item of type number",
         "{{index .Name 3}} => error calling index: index out of range: 3",
         "{{index .Config.Cmd \"a\"}} => error calling index: cannot index slice/array with type string",
-        "{{range .Name}}{{end}} => range can't iterate over web",
+        "{{range .Name}}{{end}} => template: :1:8: executing \"\" at <.Name>: range can't iterate over web",
         "{{printf \"%e\" 1.5}} => error calling printf: jbox's printf does not support %e; it supports %v %s %d",
         "{{join .Name \",\"}} => error calling join: wrong type for value; expected []string; got string",
         "{{truncate .Name \"2\"}} => error calling truncate: wrong type for value; expected int; got string",
