@@ -21,7 +21,8 @@ final class ExecCommand extends ContainerCommand implements Callable<Integer> {
     @Option(names = {"-t", "--tty"}, description = "Give the command a terminal.")
     boolean tty;
 
-    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable.")
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", converter = EnvOption.class,
+            description = "Set an environment variable.")
     List<String> env = new ArrayList<>();
 
     @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container.")

@@ -74,7 +74,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Publish the container's PORT on the host's HOSTPORT (on IP only, if given). Repeatable.")
     List<String> publish = new ArrayList<>();
 
-    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable (KEY alone copies it from here).")
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", converter = EnvOption.class,
+            description = "Set an environment variable (KEY alone copies it from here).")
     List<String> env = new ArrayList<>();
 
     @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container.")
