@@ -9,7 +9,7 @@ import dev.jbox.kernel.WaitStatus;
 import dev.jbox.lifecycle.ContainerRecord;
 import dev.jbox.lifecycle.ContainerStore;
 import dev.jbox.namespaces.ShimmedContainer;
-import dev.jbox.network.NetworkCatalog;
+import dev.jbox.network.NetworkStore;
 import dev.jbox.network.PortMapping;
 import dev.jbox.runtime.Container;
 import dev.jbox.runtime.ContainerSpec;
@@ -136,12 +136,12 @@ final class RunCommand implements Callable<Integer> {
         containers.collectGarbage();
         Set<Namespace> chosen = chosenNamespaces();
         String networkName = networkName(chosen);
-        if (networkName.equals(NetworkCatalog.HOST)) {
+        if (networkName.equals(NetworkStore.HOST)) {
             chosen.remove(Namespace.NET);
         }
         List<String> ports = portSpecs(networkName);
         // With the host's network comes the host's name, as in Docker (unless --hostname says otherwise).
-        String host = hostname == null && networkName.equals(NetworkCatalog.HOST) ? hostHostname() : hostname;
+        String host = hostname == null && networkName.equals(NetworkStore.HOST) ? hostHostname() : hostname;
         ContainerRecord record = containers.create(name, () -> new ContainerRecord(null, null, t.image(), t.command(),
                 null, host, autoRemove, init, tty, detach, chapterNumber, t.env(), t.workdir(),
                 chosen.stream().map(Namespace::procName).toList(), 0, -1, 0, -1, networkName, ports, null));
@@ -205,15 +205,15 @@ final class RunCommand implements Callable<Integer> {
      */
     private String networkName(Set<Namespace> chosen) {
         boolean ownNetns = chosen.contains(Namespace.NET);
-        String n = network != null ? network : ownNetns ? NetworkCatalog.BRIDGE : NetworkCatalog.HOST;
-        if (n.equals(NetworkCatalog.HOST)) {
+        String n = network != null ? network : ownNetns ? NetworkStore.BRIDGE : NetworkStore.HOST;
+        if (n.equals(NetworkStore.HOST)) {
             return n;
         }
         if (!ownNetns) {
             throw new JboxException("--network " + n + " needs a network namespace; add net to --namespaces, or use --network host");
         }
-        if (!n.equals(NetworkCatalog.NONE)) {
-            try (NetworkCatalog catalog = NetworkCatalog.open(main.store())) {
+        if (!n.equals(NetworkStore.NONE)) {
+            try (NetworkStore catalog = NetworkStore.open(main.store())) {
                 catalog.get(n);
             }
         }
@@ -225,7 +225,7 @@ final class RunCommand implements Callable<Integer> {
         if (publish.isEmpty()) {
             return List.of();
         }
-        if (networkName.equals(NetworkCatalog.HOST) || networkName.equals(NetworkCatalog.NONE)) {
+        if (networkName.equals(NetworkStore.HOST) || networkName.equals(NetworkStore.NONE)) {
             throw new JboxException("-p needs a network with NAT: with --network " + networkName
                     + " there is nothing to publish (drop -p, or use --network bridge)");
         }

@@ -5,7 +5,7 @@ import dev.jbox.lifecycle.ContainerRecord;
 import dev.jbox.lifecycle.ContainerState;
 import dev.jbox.lifecycle.ContainerStore;
 import dev.jbox.lifecycle.Processes;
-import dev.jbox.network.NetworkCatalog;
+import dev.jbox.network.NetworkStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,7 +34,7 @@ final class SystemResetCommand implements Callable<Integer> {
             store.remove(c);
             removed.add("removed container " + c.name() + " (" + c.shortId() + ")");
         }
-        try (NetworkCatalog catalog = NetworkCatalog.open(parent.main.store())) {
+        try (NetworkStore catalog = NetworkStore.open(parent.main.store())) {
             removed.addAll(catalog.reset());
         }
         if (removed.isEmpty()) {

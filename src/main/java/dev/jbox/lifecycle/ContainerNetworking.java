@@ -8,10 +8,10 @@ import dev.jbox.Store;
 import dev.jbox.lifecycle.ContainerRecord.NetworkEndpoint;
 import dev.jbox.network.Attachment;
 import dev.jbox.network.EtcFiles;
-import dev.jbox.network.NetworkCatalog;
-import dev.jbox.network.NetworkConfig;
 import dev.jbox.network.Netns;
-import dev.jbox.network.Networks;
+import dev.jbox.network.Network;
+import dev.jbox.network.NetworkDefinition;
+import dev.jbox.network.NetworkStore;
 import dev.jbox.network.PortMapping;
 import dev.jbox.runtime.ContainerSpec.FileMount;
 import java.net.Inet4Address;
@@ -47,7 +47,7 @@ public final class ContainerNetworking {
 
     /** Whether the container has an interface on a bridge (bridge or a user network), not host's or none. */
     public static boolean plugsIn(ContainerRecord c) {
-        return !c.networkName().equals(NetworkCatalog.HOST) && !c.networkName().equals(NetworkCatalog.NONE);
+        return !c.networkName().equals(NetworkStore.HOST) && !c.networkName().equals(NetworkStore.NONE);
     }
 
     /**
@@ -58,7 +58,7 @@ public final class ContainerNetworking {
     public List<FileMount> prepareFiles(ContainerRecord c) {
         Path dir = containers.dirOf(c);
         Map<String, String> content = new LinkedHashMap<>();
-        if (c.networkName().equals(NetworkCatalog.HOST)) {
+        if (c.networkName().equals(NetworkStore.HOST)) {
             // The host's network, so the host's names and its resolver, loopback ones included.
             content.put(HOSTS, EtcFiles.hostFile(HOSTS));
             content.put(RESOLV_CONF, EtcFiles.hostFile(RESOLV_CONF));
@@ -85,18 +85,18 @@ public final class ContainerNetworking {
             return c;
         }
         List<PortMapping> ports = c.ports().stream().map(PortMapping::parse).toList();
-        try (NetworkCatalog catalog = NetworkCatalog.open(store)) {
-            NetworkConfig config = catalog.get(c.networkName());
-            Networks networks = catalog.networks(config);
-            return networks.locked(() -> {
+        try (NetworkStore networks = NetworkStore.open(store)) {
+            NetworkDefinition definition = networks.get(c.networkName());
+            Network network = networks.network(definition);
+            return network.locked(() -> {
                 Attachment a;
                 try (Netns netns = Netns.ofProcess(pid)) {
-                    a = networks.attach(c.id(), netns, ports);
+                    a = network.attach(c.id(), netns, ports);
                 }
                 try {
-                    writeHosts(networks, config, c.id());
+                    writeHosts(network, definition, c.id());
                 } catch (RuntimeException e) {
-                    networks.detach(c.id(), !ports.isEmpty());
+                    network.detach(c.id(), !ports.isEmpty());
                     throw e;
                 }
                 return c.withEndpoint(new NetworkEndpoint(a.address().getHostAddress(), a.gateway().getHostAddress(),
@@ -114,13 +114,13 @@ public final class ContainerNetworking {
         if (!plugsIn(c)) {
             return c;
         }
-        try (NetworkCatalog catalog = NetworkCatalog.open(store)) {
-            Optional<NetworkConfig> config = catalog.find(c.networkName());
-            if (config.isPresent()) {
-                Networks networks = catalog.networks(config.get());
-                networks.locked(() -> {
-                    networks.detach(c.id(), !c.ports().isEmpty());
-                    writeHosts(networks, config.get(), null);
+        try (NetworkStore networks = NetworkStore.open(store)) {
+            Optional<NetworkDefinition> definition = networks.find(c.networkName());
+            if (definition.isPresent()) {
+                Network network = networks.network(definition.get());
+                network.locked(() -> {
+                    network.detach(c.id(), !c.ports().isEmpty());
+                    writeHosts(network, definition.get(), null);
                     return null;
                 });
             }
@@ -133,12 +133,12 @@ public final class ContainerNetworking {
      * every member so that each lists the others. The default network resolves no names, as
      * Docker's: there only the joining container's own line is written.
      */
-    private void writeHosts(Networks networks, NetworkConfig config, String joining) {
-        Map<String, Inet4Address> members = networks.addresses().allocations();
+    private void writeHosts(Network network, NetworkDefinition definition, String joining) {
+        Map<String, Inet4Address> members = network.addresses().allocations();
         Map<String, ContainerRecord> records = containers.list().stream()
                 .filter(r -> members.containsKey(r.id()))
                 .collect(Collectors.toMap(ContainerRecord::id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
-        boolean resolvesNames = !config.name().equals(NetworkCatalog.BRIDGE);
+        boolean resolvesNames = !definition.name().equals(NetworkStore.BRIDGE);
         for (ContainerRecord member : records.values()) {
             if (!member.id().equals(joining) && !resolvesNames) {
                 continue;
@@ -153,7 +153,7 @@ public final class ContainerNetworking {
                         .forEach(r -> peers.add(new EtcFiles.Entry(members.get(r.id()), List.of(r.name()))));
             }
             EtcFiles.Entry self = new EtcFiles.Entry(members.get(member.id()), List.of(member.hostname(), member.name()));
-            EtcFiles.writeInPlace(file, EtcFiles.hosts(self, config.name(), peers));
+            EtcFiles.writeInPlace(file, EtcFiles.hosts(self, definition.name(), peers));
         }
     }
 }
