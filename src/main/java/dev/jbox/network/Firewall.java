@@ -121,12 +121,14 @@ public final class Firewall {
     }
 
     /**
-     * What makes the family and this network complete: missing chains and jumps are added; if any of the network's rules is missing, all of them are
+     * What makes the family and this network complete: stale jumps (an older jbox's) go, missing
+     * chains and jumps are added; if any of the network's rules is missing, all of them are
      * written again in order (appending only the missing one could put an ACCEPT before the
      * isolation jump).
      */
     private RestoreScript missingBase(SavedRules saved) {
         RestoreScript script = new RestoreScript();
+        staleJumps(saved).forEach((table, lines) -> lines.forEach(l -> script.deleteSaved(table, l)));
         rules.chains().forEach((table, chains) -> chains.stream().filter(c -> !saved.hasChain(table, c))
                 .forEach(c -> script.declare(table, c)));
         rules.jumps().stream().filter(r -> !saved.has(r)).forEach(script::write);
@@ -155,7 +157,7 @@ public final class Firewall {
         return script;
     }
 
-    /** Every jump into a chain of the family from a chain of the kernel's, by table. */
+    /** Every jump into a chain of the family from a chain of the kernel's, by table: the current ones and any older ones. */
     private Map<String, List<String>> jumpsIntoFamily(SavedRules saved) {
         Map<String, List<String>> jumps = new java.util.LinkedHashMap<>();
         List<String> family = rules.chains().values().stream().flatMap(List::stream).toList();
@@ -167,6 +169,13 @@ public final class Firewall {
             jumps.put(table, found);
         }
         return jumps;
+    }
+
+    private Map<String, List<String>> staleJumps(SavedRules saved) {
+        List<String> current = rules.jumps().stream().map(Rule::saved).toList();
+        Map<String, List<String>> stale = jumpsIntoFamily(saved);
+        stale.replaceAll((table, lines) -> lines.stream().filter(l -> !current.contains(l)).toList());
+        return stale;
     }
 
     private RestoreScript removeFamily(SavedRules saved, RestoreScript script) {

@@ -94,10 +94,13 @@ final class IptablesRules {
     /** The jumps from the kernel's chains into jbox's: one each, shared by every network. */
     List<Rule> jumps() {
         return List.of(
-                // Packets for any of the host's own addresses (from outside, or made on the host itself,
-                // 127.0.0.1 included) go through the published ports first. Jumps sit at the top of the
-                // built-in chains so that rules inserted by other tools cannot hide containers' traffic.
-                new Rule("nat", "PREROUTING", "-m addrtype --dst-type LOCAL -j " + dnatChain(), true),
+                // Packets for any of the host's own addresses go through the published ports first: from
+                // other machines (PREROUTING), and made on the host itself, to 127.0.0.1 too (OUTPUT).
+                // From other machines, 127.0.0.0/8 is left out: a port published on 127.0.0.1 is the
+                // host's own, and a neighbour on the LAN could send packets for 127.0.0.1 to this host.
+                // Jumps sit at the top of the kernel's chains so that other tools' rules cannot hide
+                // containers' traffic.
+                new Rule("nat", "PREROUTING", "! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j " + dnatChain(), true),
                 new Rule("nat", "OUTPUT", "-m addrtype --dst-type LOCAL -j " + dnatChain(), true),
                 new Rule("nat", "POSTROUTING", "-j " + postroutingChain(), true),
                 new Rule("filter", "FORWARD", "-j " + forwardChain(), true),

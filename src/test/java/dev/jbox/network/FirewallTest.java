@@ -31,7 +31,7 @@ class FirewallTest {
                 *nat
                 :JBOX - [0:0]
                 :JBOX-POSTROUTING - [0:0]
-                -I PREROUTING 1 -m addrtype --dst-type LOCAL -j JBOX
+                -I PREROUTING 1 ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j JBOX
                 -I OUTPUT 1 -m addrtype --dst-type LOCAL -j JBOX
                 -I POSTROUTING 1 -j JBOX-POSTROUTING
                 -A JBOX-POSTROUTING -s 10.77.0.0/16 ! -o jbox0 -j MASQUERADE
@@ -100,6 +100,20 @@ class FirewallTest {
                 "-A JBOX-FORWARD -o jbox0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
                 "-A JBOX-FORWARD -o jbox0 -m conntrack --ctstate DNAT -j ACCEPT",
                 "-A JBOX-FORWARD ! -i jbox0 -o jbox0 -j DROP");
+    }
+
+    @Test
+    void anOlderJbox_sJumpIsReplacedAndTheOtherProgramsRulesAreLeftAlone() {
+        iptables.restore("*nat\n:JBOX - [0:0]\nCOMMIT\n");
+        iptables.given("nat", "PREROUTING", "-m addrtype --dst-type LOCAL -j JBOX"); // before 127.0.0.0/8 was left out
+        iptables.given("nat", "PREROUTING", "-p tcp -m tcp --dport 22 -j ACCEPT");
+        bridge.ensure();
+        assertThat(SavedRules.parse(iptables.save()).rulesOf("nat", "PREROUTING")).containsExactly(
+                "-A PREROUTING ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j JBOX",
+                "-A PREROUTING -p tcp -m tcp --dport 22 -j ACCEPT");
+        assertThat(bridge.remove()).isTrue();
+        assertThat(iptables.save()).noneMatch(l -> l.contains("JBOX"))
+                .contains("-A PREROUTING -p tcp -m tcp --dport 22 -j ACCEPT");
     }
 
     @Test
