@@ -10,7 +10,7 @@ import dev.jbox.lifecycle.ContainerState;
 import dev.jbox.Json;
 import dev.jbox.engine.Engine;
 import dev.jbox.lifecycle.ProcessTable;
-import dev.jbox.network.NetworkCatalog;
+import dev.jbox.network.NetworkStore;
 import dev.jbox.network.PortMapping;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -142,7 +142,7 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
     }
 
     /**
-     * Docker's shape: {@code Networks} by name with the container's address on it (empty strings
+     * Docker's shape: {@code Network} by name with the container's address on it (empty strings
      * once it is unplugged), and {@code Ports}, the published ports while it is plugged in.
      */
     private static Map<String, Object> networkSettings(ContainerRecord c) {
@@ -151,7 +151,7 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
         ContainerRecord.NetworkEndpoint e = c.endpoint();
         // Docker's older top-level fields, still in every lab sheet ({{.NetworkSettings.IPAddress}}):
         // filled for the default bridge network only, as Docker fills them
-        boolean defaultBridge = e != null && c.networkName().equals(NetworkCatalog.BRIDGE);
+        boolean defaultBridge = e != null && c.networkName().equals(NetworkStore.BRIDGE);
         settings.put("IPAddress", defaultBridge ? e.ipAddress() : "");
         settings.put("IPPrefixLen", defaultBridge ? e.prefixLength() : 0);
         settings.put("Gateway", defaultBridge ? e.gateway() : "");
@@ -161,7 +161,7 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
         n.put("Gateway", e == null ? "" : e.gateway());
         n.put("HostVeth", e == null ? "" : e.hostVeth());
         networks.put(c.networkName(), n);
-        settings.put("Networks", networks);
+        settings.put("Network", networks);
         settings.put("Ports", c.endpoint() == null ? Map.of() : ports(c.ports()));
         return settings;
     }

@@ -2,7 +2,7 @@ package dev.jbox.cli;
 
 import dev.jbox.JboxException;
 import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.network.NetworkCatalog;
+import dev.jbox.network.NetworkStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,9 +21,9 @@ final class NetworkCommand implements Callable<Integer> {
         throw new JboxException("'jbox network' needs a command: create, ls, inspect or rm (see 'jbox network --help')");
     }
 
-    NetworkCatalog catalog() {
+    NetworkStore catalog() {
         Main.requireRoot();
-        return NetworkCatalog.open(main.store());
+        return NetworkStore.open(main.store());
     }
 
     /** The store's containers, with the ended ones unplugged first, so what is listed as attached is running. */

@@ -2,8 +2,8 @@ package dev.jbox.cli;
 
 import dev.jbox.JboxException;
 import dev.jbox.network.Ipv4Subnet;
-import dev.jbox.network.NetworkCatalog;
-import dev.jbox.network.NetworkConfig;
+import dev.jbox.network.NetworkStore;
+import dev.jbox.network.NetworkDefinition;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,8 +32,8 @@ final class NetworkCreateCommand implements Callable<Integer> {
                 throw new JboxException("invalid --subnet " + subnet + ": " + e.getMessage());
             }
         }
-        try (NetworkCatalog catalog = parent.catalog()) {
-            NetworkConfig config = catalog.create(name, requested);
+        try (NetworkStore catalog = parent.catalog()) {
+            NetworkDefinition config = catalog.create(name, requested);
             System.out.println(config.name());
         }
         return 0;

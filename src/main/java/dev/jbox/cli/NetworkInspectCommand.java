@@ -1,10 +1,9 @@
 package dev.jbox.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jbox.Json;
 import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.network.NetworkCatalog;
-import dev.jbox.network.NetworkConfig;
+import dev.jbox.network.NetworkStore;
+import dev.jbox.network.NetworkDefinition;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,12 +26,12 @@ final class NetworkInspectCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Map<String, ContainerRecord> containers = parent.containersById();
         List<Map<String, Object>> out = new ArrayList<>();
-        try (NetworkCatalog catalog = parent.catalog()) {
+        try (NetworkStore catalog = parent.catalog()) {
             for (String name : names) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("Name", name);
-                if (name.equals(NetworkCatalog.HOST) || name.equals(NetworkCatalog.NONE)) {
-                    m.put("Driver", name.equals(NetworkCatalog.HOST) ? "host" : "null");
+                if (name.equals(NetworkStore.HOST) || name.equals(NetworkStore.NONE)) {
+                    m.put("Driver", name.equals(NetworkStore.HOST) ? "host" : "null");
                     Map<String, Object> members = new LinkedHashMap<>();
                     containers.values().stream().filter(c -> c.networkName().equals(name))
                             .forEach(c -> members.put(c.id(), Map.of("Name", c.name())));
@@ -40,13 +39,13 @@ final class NetworkInspectCommand implements Callable<Integer> {
                     out.add(m);
                     continue;
                 }
-                NetworkConfig n = catalog.get(name);
+                NetworkDefinition n = catalog.get(name);
                 m.put("Driver", "bridge");
                 m.put("Created", catalog.created(name));
                 m.put("IPAM", Map.of("Config", List.of(Map.of("Subnet", n.subnet().toString(),
                         "Gateway", n.subnet().gateway().getHostAddress()))));
                 m.put("Bridge", n.bridge());
-                m.put("ResolvesNames", !name.equals(NetworkCatalog.BRIDGE));
+                m.put("ResolvesNames", !name.equals(NetworkStore.BRIDGE));
                 Map<String, Object> members = new LinkedHashMap<>();
                 catalog.attachments(n).forEach((id, address) -> {
                     Map<String, Object> c = new LinkedHashMap<>();
@@ -58,7 +57,7 @@ final class NetworkInspectCommand implements Callable<Integer> {
                 out.add(m);
             }
         }
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+        System.out.println(Json.text(out));
         return 0;
     }
 }

@@ -2,8 +2,8 @@ package dev.jbox.cli;
 
 import dev.jbox.lifecycle.ContainerRecord;
 import dev.jbox.engine.Engine;
-import dev.jbox.network.NetworkCatalog;
-import dev.jbox.network.NetworkConfig;
+import dev.jbox.network.NetworkStore;
+import dev.jbox.network.NetworkDefinition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,15 +21,15 @@ final class NetworkLsCommand implements Callable<Integer> {
         Engine containers = parent.main.engine();
         String format = "%-16s%-10s%-18s%-14s%s%n";
         System.out.printf(format, "NAME", "BRIDGE", "SUBNET", "GATEWAY", "CONTAINERS");
-        try (NetworkCatalog catalog = parent.catalog()) {
-            List<NetworkConfig> plugged = new ArrayList<>(List.of(catalog.defaultNetwork()));
+        try (NetworkStore catalog = parent.catalog()) {
+            List<NetworkDefinition> plugged = new ArrayList<>(List.of(catalog.defaultNetwork()));
             plugged.addAll(catalog.userNetworks());
             List<ContainerRecord> all = containers.list();
-            for (String builtIn : List.of(NetworkCatalog.HOST, NetworkCatalog.NONE)) {
+            for (String builtIn : List.of(NetworkStore.HOST, NetworkStore.NONE)) {
                 long running = all.stream().filter(c -> c.networkName().equals(builtIn) && containers.state(c).running()).count();
                 System.out.printf(format, builtIn, "-", "-", "-", running);
             }
-            for (NetworkConfig n : plugged) {
+            for (NetworkDefinition n : plugged) {
                 System.out.printf(format, n.name(), n.bridge(), n.subnet(), n.subnet().gateway().getHostAddress(),
                         catalog.attachments(n).size());
             }

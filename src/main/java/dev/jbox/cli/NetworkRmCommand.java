@@ -1,8 +1,8 @@
 package dev.jbox.cli;
 
 import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.network.NetworkCatalog;
-import dev.jbox.network.NetworkConfig;
+import dev.jbox.network.NetworkStore;
+import dev.jbox.network.NetworkDefinition;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,9 +21,9 @@ final class NetworkRmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, ContainerRecord> containers = parent.containersById();
-        try (NetworkCatalog catalog = parent.catalog()) {
+        try (NetworkStore catalog = parent.catalog()) {
             for (String name : names) {
-                List<String> attached = NetworkCatalog.isPredefined(name) ? List.of()
+                List<String> attached = NetworkStore.isPredefined(name) ? List.of()
                         : attachedNames(catalog, catalog.get(name), containers);
                 catalog.remove(name, attached);
                 System.out.println(name);
@@ -32,7 +32,7 @@ final class NetworkRmCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static List<String> attachedNames(NetworkCatalog catalog, NetworkConfig n, Map<String, ContainerRecord> containers) {
+    private static List<String> attachedNames(NetworkStore catalog, NetworkDefinition n, Map<String, ContainerRecord> containers) {
         return catalog.attachments(n).keySet().stream()
                 .map(id -> containers.containsKey(id) ? containers.get(id).name() : id.substring(0, Math.min(12, id.length())))
                 .toList();

@@ -12,7 +12,7 @@ import dev.jbox.lifecycle.ContainerState;
 import dev.jbox.lifecycle.ContainerStore;
 import dev.jbox.lifecycle.ProcessTable;
 import dev.jbox.namespaces.Exec;
-import dev.jbox.network.NetworkCatalog;
+import dev.jbox.network.NetworkStore;
 import dev.jbox.runtime.ContainerProcess;
 import dev.jbox.runtime.ContainerRuntime;
 import dev.jbox.runtime.Launch;
@@ -301,7 +301,7 @@ public final class Engine {
             releaseAndDelete(c);
             removed.add("removed container " + c.name() + " (" + c.shortId() + ")");
         }
-        try (NetworkCatalog catalog = NetworkCatalog.open(root)) {
+        try (NetworkStore catalog = NetworkStore.open(root)) {
             removed.addAll(catalog.reset());
         }
         return removed;

@@ -12,10 +12,10 @@ import dev.jbox.engine.RunRequest;
 import dev.jbox.lifecycle.ContainerRecord.NetworkEndpoint;
 import dev.jbox.network.Attachment;
 import dev.jbox.network.EtcFiles;
-import dev.jbox.network.NetworkCatalog;
-import dev.jbox.network.NetworkConfig;
 import dev.jbox.network.Netns;
-import dev.jbox.network.Networks;
+import dev.jbox.network.Network;
+import dev.jbox.network.NetworkDefinition;
+import dev.jbox.network.NetworkStore;
 import dev.jbox.network.PortMapping;
 import dev.jbox.spec.ContainerSpec;
 import dev.jbox.spec.Namespace;
@@ -72,7 +72,7 @@ public final class ContainerNetworking implements Feature {
     public ContainerRecord prepare(RunRequest request, ContainerRecord record, ContainerSpec.Builder spec) {
         boolean ownNetns = request.namespaces() == null || request.namespaces().contains(Namespace.NET);
         String network = networkName(request.network(), ownNetns);
-        if (network.equals(NetworkCatalog.HOST)) {
+        if (network.equals(NetworkStore.HOST)) {
             spec.withoutNamespace(Namespace.NET);
             if (request.hostname() == null) {
                 spec.hostname(hostHostname());
@@ -99,15 +99,15 @@ public final class ContainerNetworking implements Feature {
 
     /** The network to plug into, checked before anything is made; without a network namespace only the host's. */
     private String networkName(String requested, boolean ownNetns) {
-        String n = requested != null ? requested : ownNetns ? NetworkCatalog.BRIDGE : NetworkCatalog.HOST;
-        if (n.equals(NetworkCatalog.HOST)) {
+        String n = requested != null ? requested : ownNetns ? NetworkStore.BRIDGE : NetworkStore.HOST;
+        if (n.equals(NetworkStore.HOST)) {
             return n;
         }
         if (!ownNetns) {
             throw new JboxException("--network " + n + " needs a network namespace; add net to --namespaces, or use --network host");
         }
-        if (!n.equals(NetworkCatalog.NONE)) {
-            try (NetworkCatalog catalog = NetworkCatalog.open(store)) {
+        if (!n.equals(NetworkStore.NONE)) {
+            try (NetworkStore catalog = NetworkStore.open(store)) {
                 catalog.get(n);
             }
         }
@@ -119,7 +119,7 @@ public final class ContainerNetworking implements Feature {
         if (publish.isEmpty()) {
             return List.of();
         }
-        if (network.equals(NetworkCatalog.HOST) || network.equals(NetworkCatalog.NONE)) {
+        if (network.equals(NetworkStore.HOST) || network.equals(NetworkStore.NONE)) {
             throw new JboxException("-p needs a network with NAT: with --network " + network
                     + " there is nothing to publish (drop -p, or use --network bridge)");
         }
@@ -144,7 +144,7 @@ public final class ContainerNetworking implements Feature {
 
     /** Whether the container has an interface on a bridge (bridge or a user network), not host's or none. */
     public static boolean plugsIn(ContainerRecord c) {
-        return !c.networkName().equals(NetworkCatalog.HOST) && !c.networkName().equals(NetworkCatalog.NONE);
+        return !c.networkName().equals(NetworkStore.HOST) && !c.networkName().equals(NetworkStore.NONE);
     }
 
     /**
@@ -155,7 +155,7 @@ public final class ContainerNetworking implements Feature {
     private Map<String, Path> prepareFiles(ContainerRecord c, String hostname) {
         Path dir = containers.dirOf(c);
         Map<String, String> content = new LinkedHashMap<>();
-        if (c.networkName().equals(NetworkCatalog.HOST)) {
+        if (c.networkName().equals(NetworkStore.HOST)) {
             // The host's network, so the host's names and its resolver, loopback ones included.
             content.put(HOSTS, EtcFiles.hostFile(HOSTS));
             content.put(RESOLV_CONF, EtcFiles.hostFile(RESOLV_CONF));
@@ -184,18 +184,18 @@ public final class ContainerNetworking implements Feature {
             return c;
         }
         List<PortMapping> ports = c.ports().stream().map(PortMapping::parse).toList();
-        try (NetworkCatalog catalog = NetworkCatalog.open(store)) {
-            NetworkConfig config = catalog.get(c.networkName());
-            Networks networks = catalog.networks(config);
-            return networks.locked(() -> {
+        try (NetworkStore networks = NetworkStore.open(store)) {
+            NetworkDefinition definition = networks.get(c.networkName());
+            Network network = networks.network(definition);
+            return network.locked(() -> {
                 Attachment a;
                 try (Netns netns = Netns.ofProcess(pid)) {
-                    a = networks.attach(c.id(), netns, ports);
+                    a = network.attach(c.id(), netns, ports);
                 }
                 try {
-                    writeHosts(networks, config, c.id());
+                    writeHosts(network, definition, c.id());
                 } catch (RuntimeException e) {
-                    networks.detach(c.id(), !ports.isEmpty());
+                    network.detach(c.id(), !ports.isEmpty());
                     throw e;
                 }
                 return c.withEndpoint(new NetworkEndpoint(a.address().getHostAddress(), a.gateway().getHostAddress(),
@@ -213,13 +213,13 @@ public final class ContainerNetworking implements Feature {
         if (!plugsIn(c)) {
             return c;
         }
-        try (NetworkCatalog catalog = NetworkCatalog.open(store)) {
-            Optional<NetworkConfig> config = catalog.find(c.networkName());
-            if (config.isPresent()) {
-                Networks networks = catalog.networks(config.get());
-                networks.locked(() -> {
-                    networks.detach(c.id(), !c.ports().isEmpty());
-                    writeHosts(networks, config.get(), null);
+        try (NetworkStore networks = NetworkStore.open(store)) {
+            Optional<NetworkDefinition> definition = networks.find(c.networkName());
+            if (definition.isPresent()) {
+                Network network = networks.network(definition.get());
+                network.locked(() -> {
+                    network.detach(c.id(), !c.ports().isEmpty());
+                    writeHosts(network, definition.get(), null);
                     return null;
                 });
             }
@@ -232,12 +232,12 @@ public final class ContainerNetworking implements Feature {
      * every member so that each lists the others. The default network resolves no names, as
      * Docker's: there only the joining container's own line is written.
      */
-    private void writeHosts(Networks networks, NetworkConfig config, String joining) {
-        Map<String, Inet4Address> members = networks.addresses().allocations();
+    private void writeHosts(Network network, NetworkDefinition definition, String joining) {
+        Map<String, Inet4Address> members = network.addresses().allocations();
         Map<String, ContainerRecord> records = containers.list().stream()
                 .filter(r -> members.containsKey(r.id()))
                 .collect(Collectors.toMap(ContainerRecord::id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
-        boolean resolvesNames = !config.name().equals(NetworkCatalog.BRIDGE);
+        boolean resolvesNames = !definition.name().equals(NetworkStore.BRIDGE);
         for (ContainerRecord member : records.values()) {
             if (!member.id().equals(joining) && !resolvesNames) {
                 continue;
@@ -252,7 +252,7 @@ public final class ContainerNetworking implements Feature {
                         .forEach(r -> peers.add(new EtcFiles.Entry(members.get(r.id()), List.of(r.name()))));
             }
             EtcFiles.Entry self = new EtcFiles.Entry(members.get(member.id()), List.of(member.hostname(), member.name()));
-            EtcFiles.writeInPlace(file, EtcFiles.hosts(self, config.name(), peers));
+            EtcFiles.writeInPlace(file, EtcFiles.hosts(self, definition.name(), peers));
         }
     }
 }

@@ -26,7 +26,7 @@ public final class Bridge {
      * A new bridge is refused if its subnet overlaps one of the host's routes: containers would
      * shadow, or be shadowed by, a network the host already reaches.
      */
-    public static Link ensure(NetlinkRoute host, NetworkConfig config) {
+    public static Link ensure(NetlinkRoute host, NetworkDefinition config) {
         Optional<Link> existing = host.link(config.bridge());
         if (existing.isEmpty()) {
             refuseOverlap(host, config);
@@ -51,7 +51,7 @@ public final class Bridge {
     }
 
     /** Deletes the bridge if it exists (its address and route go with it). */
-    public static void remove(NetlinkRoute host, NetworkConfig config) {
+    public static void remove(NetlinkRoute host, NetworkDefinition config) {
         try {
             host.deleteLink(config.bridge());
         } catch (NetlinkException e) {
@@ -70,7 +70,7 @@ public final class Bridge {
                 .findFirst();
     }
 
-    private static void refuseOverlap(NetlinkRoute host, NetworkConfig config) {
+    private static void refuseOverlap(NetlinkRoute host, NetworkDefinition config) {
         Optional<Route> clash = overlappingRoute(host.routes(), config.subnet(), 0);
         if (clash.isPresent()) {
             Map<Integer, String> names = host.links().stream().collect(Collectors.toMap(Link::index, Link::name));

@@ -1,15 +1,13 @@
 package dev.jbox.network;
 
-import dev.jbox.LockFile;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jbox.JboxException;
+import dev.jbox.Json;
+import dev.jbox.LockFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +21,6 @@ import java.util.TreeMap;
  * broadcast; a container gets the lowest free address from 2 up, so the first one is .2.
  */
 public final class IpAllocator {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     /** The file's content. Container ids are sorted so the file reads well. */
     record AddressFile(String subnet, TreeMap<String, String> containers) {
     }
@@ -101,7 +97,7 @@ public final class IpAllocator {
         }
         AddressFile state;
         try {
-            state = JSON.readValue(file.toFile(), AddressFile.class);
+            state = Json.mapper().readValue(file.toFile(), AddressFile.class);
         } catch (IOException e) {
             throw new JboxException("cannot read " + file + " (" + e.getMessage().lines().findFirst().orElse("")
                     + "); fix or remove it");
@@ -120,11 +116,9 @@ public final class IpAllocator {
     private void write(AddressFile state) {
         try {
             Files.createDirectories(file.getParent());
-            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writeValue(temporary.toFile(), state);
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new UncheckedIOException("cannot create " + file.getParent(), e);
         }
+        Json.writeAtomically(file, state);
     }
 }

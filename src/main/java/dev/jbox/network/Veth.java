@@ -21,8 +21,8 @@ public final class Veth {
     }
 
     /** The host end's name: the network's prefix plus a hash of the container id, e.g. {@code jbox-3fa81c}. */
-    public static String hostName(NetworkConfig config, String containerId) {
-        int room = NetworkConfig.IFNAMSIZ - config.vethPrefix().length();
+    public static String hostName(NetworkDefinition config, String containerId) {
+        int room = NetworkDefinition.IFNAMSIZ - config.vethPrefix().length();
         return config.vethPrefix() + sha256Hex(containerId).substring(0, room);
     }
 
@@ -40,7 +40,7 @@ public final class Veth {
      * for comparison: three requests, two sockets, and a temporary name on the host.
      */
     public static void createMoveRename(NetlinkRoute host, String hostName, Netns container, String containerName) {
-        String temporary = ("t" + hostName).substring(0, Math.min(hostName.length() + 1, NetworkConfig.IFNAMSIZ));
+        String temporary = ("t" + hostName).substring(0, Math.min(hostName.length() + 1, NetworkDefinition.IFNAMSIZ));
         host.createVeth(hostName, temporary);
         try {
             host.moveToNetns(temporary, container.fd());

@@ -61,24 +61,25 @@ class NetworkTimingIT {
             }
         }
 
-        NetworkConfig plain = new NetworkConfig(tag, tag + "br", NetTestSupport.freeSubnet(), tag, tag.toUpperCase(), false);
-        try (Netns engine = Netns.engine(); Networks networks = Networks.open(state.resolve("plain"), plain, engine)) {
+        NetworkDefinition plain = new NetworkDefinition(tag, tag + "br", NetTestSupport.freeSubnet(), tag, tag.toUpperCase(), false);
+        try (Netns engine = Netns.engine()) {
+            Network network = Network.open(state.resolve("plain"), plain, engine);
             try {
                 time("attach, no NAT, bridge exists (address, veth, master, up, eth0/lo/route inside)", () -> {
                     Netns c = Netns.create();
-                    networks.attach("t", c, List.of());
+                    network.attach("t", c, List.of());
                     return () -> {
                         assertEth0(c);
-                        networks.detach("t");
+                        network.detach("t");
                         c.close();
                     };
                 });
                 double[] detach = new double[RUNS];
                 for (int i = 0; i < WARMUP + RUNS; i++) {
                     try (Netns c = Netns.create()) {
-                        networks.attach("t", c, List.of());
+                        network.attach("t", c, List.of());
                         long start = System.nanoTime();
-                        networks.detach("t");
+                        network.detach("t");
                         if (i >= WARMUP) {
                             detach[i - WARMUP] = (System.nanoTime() - start) / 1e6;
                         }
@@ -87,26 +88,27 @@ class NetworkTimingIT {
                 Arrays.sort(detach);
                 results.put("detach, no NAT (delete veth, release address)", detach);
             } finally {
-                networks.detach("t");
-                networks.remove();
+                network.detach("t");
+                network.remove();
             }
         }
 
-        NetworkConfig nat = new NetworkConfig(tag, tag + "br", Ipv4Subnet.parse("10.77.0.0/16"), tag, "JBOX", true);
-        try (Netns sandbox = Netns.create(); Networks networks = Networks.open(state.resolve("nat"), nat, sandbox)) {
+        NetworkDefinition nat = new NetworkDefinition(tag, tag + "br", Ipv4Subnet.parse("10.77.0.0/16"), tag, "JBOX", true);
+        try (Netns sandbox = Netns.create()) {
+            Network network = Network.open(state.resolve("nat"), nat, sandbox);
             try {
                 time("attach with NAT and one published port (iptables-save + restore through nsenter)", () -> {
                     Netns c = Netns.create();
-                    networks.attach("t", c, List.of(PortMapping.parse("8080:80")));
+                    network.attach("t", c, List.of(PortMapping.parse("8080:80")));
                     return () -> {
                         assertEth0(c);
-                        networks.detach("t");
+                        network.detach("t");
                         c.close();
                     };
                 });
             } finally {
-                networks.detach("t");
-                networks.remove();
+                network.detach("t");
+                network.remove();
             }
         }
 

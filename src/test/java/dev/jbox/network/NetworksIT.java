@@ -53,22 +53,22 @@ class NetworksIT {
         new ProcessBuilder("true").start().waitFor(); // nor the JDK's process reaper
     }
 
-    private NetworkConfig config(Ipv4Subnet subnet, boolean nat) {
-        return new NetworkConfig(tag, tag + "br", subnet, tag, nat ? "JBOX" : tag.toUpperCase(), nat);
+    private NetworkDefinition definition(Ipv4Subnet subnet, boolean nat) {
+        return new NetworkDefinition(tag, tag + "br", subnet, tag, nat ? "JBOX" : tag.toUpperCase(), nat);
     }
 
     @Test
     void twoContainersTalkToTheHostAndToEachOtherOverTcpAndUdp() throws IOException {
-        NetworkConfig config = config(NetTestSupport.freeSubnet(), false);
-        try (Netns host = Netns.engine(); Networks networks = Networks.open(state, config, host);
-             Netns one = Netns.create(); Netns two = Netns.create()) {
+        NetworkDefinition definition = definition(NetTestSupport.freeSubnet(), false);
+        try (Netns host = Netns.engine(); Netns one = Netns.create(); Netns two = Netns.create()) {
+            Network network = Network.open(state, definition, host);
             try {
-                Attachment a = networks.attach("one", one, List.of());
-                Attachment b = networks.attach("two", two, List.of());
-                assertThat(a.address()).isEqualTo(config.subnet().address(2));
-                assertThat(b.address()).isEqualTo(config.subnet().address(3));
-                assertThat(a.gateway()).isEqualTo(config.subnet().gateway());
-                assertThat(NetTestSupport.sh("ip", "-o", "link", "show", "master", config.bridge()))
+                Attachment a = network.attach("one", one, List.of());
+                Attachment b = network.attach("two", two, List.of());
+                assertThat(a.address()).isEqualTo(definition.subnet().address(2));
+                assertThat(b.address()).isEqualTo(definition.subnet().address(3));
+                assertThat(a.gateway()).isEqualTo(definition.subnet().gateway());
+                assertThat(NetTestSupport.sh("ip", "-o", "link", "show", "master", definition.bridge()))
                         .contains(a.hostVeth()).contains(b.hostVeth());
                 assertThat(inNetns(one, "ip", "-o", "-4", "addr")).contains("inet " + a.address().getHostAddress() + "/24");
 
@@ -76,7 +76,7 @@ class NetworksIT {
                 try (ServerSocket server = tcpServer(one, a.address(), 8000)) {
                     serveOnce(server, "one");
                     assertThat(tcpAsk(host, new InetSocketAddress(a.address(), 8000), "from host"))
-                            .isEqualTo("one saw " + config.subnet().gateway().getHostAddress() + ": from host");
+                            .isEqualTo("one saw " + definition.subnet().gateway().getHostAddress() + ": from host");
                 }
                 // two -> one, TCP, straight across the bridge
                 try (ServerSocket server = tcpServer(one, a.address(), 8001)) {
@@ -100,25 +100,26 @@ class NetworksIT {
                             .isEqualTo("two saw " + a.address().getHostAddress() + ": ping");
                 }
             } finally {
-                networks.detach("one");
-                networks.detach("two");
-                networks.remove();
+                network.detach("one");
+                network.detach("two");
+                network.remove();
             }
-            assertThat(networks.addresses().allocations()).isEmpty();
+            assertThat(network.addresses().allocations()).isEmpty();
             try (NetlinkRoute onHost = NetlinkRoute.open()) {
-                assertThat(onHost.link(config.bridge())).isEmpty();
+                assertThat(onHost.link(definition.bridge())).isEmpty();
             }
         }
     }
 
     @Test
     void detachWorksAfterTheContainersNamespaceIsGone() throws InterruptedException {
-        NetworkConfig config = config(NetTestSupport.freeSubnet(), false);
-        try (Netns host = Netns.engine(); Networks networks = Networks.open(state, config, host)) {
+        NetworkDefinition definition = definition(NetTestSupport.freeSubnet(), false);
+        try (Netns host = Netns.engine()) {
+            Network network = Network.open(state, definition, host);
             try {
                 String veth;
                 try (Netns container = Netns.create()) {
-                    veth = networks.attach("gone", container, List.of()).hostVeth();
+                    veth = network.attach("gone", container, List.of()).hostVeth();
                 }
                 // the container's namespace died, and with it its end of the cable, and so the whole pair
                 try (NetlinkRoute onHost = NetlinkRoute.open()) {
@@ -128,12 +129,12 @@ class NetworksIT {
                     }
                     assertThat(onHost.link(veth)).isEmpty();
                 }
-                networks.detach("gone");
-                networks.detach("gone"); // twice is fine
-                assertThat(networks.addresses().allocations()).isEmpty();
+                network.detach("gone");
+                network.detach("gone"); // twice is fine
+                assertThat(network.addresses().allocations()).isEmpty();
             } finally {
-                networks.detach("gone");
-                networks.remove();
+                network.detach("gone");
+                network.remove();
             }
         }
     }
@@ -141,28 +142,28 @@ class NetworksIT {
     @Test
     void natPublishesPortsMasqueradesAndCleansUpInASandboxHost() throws Exception {
         Ipv4Subnet subnet = Ipv4Subnet.parse("10.77.0.0/16"); // the real default: safe inside the sandbox
-        NetworkConfig config = config(subnet, true);
-        try (Netns sandbox = Netns.create(); Netns world = Netns.create(); Netns c = Netns.create();
-             Networks networks = Networks.open(state, config, sandbox)) {
+        NetworkDefinition definition = definition(subnet, true);
+        try (Netns sandbox = Netns.create(); Netns world = Netns.create(); Netns c = Netns.create()) {
+            Network network = Network.open(state, definition, sandbox);
             connectWorld(sandbox, world);
             // A FORWARD policy of DROP, as Docker leaves it: our own FORWARD chain must be enough.
             inNetns(sandbox, "iptables", "-P", "FORWARD", "DROP");
             // A new namespace copies ip_forward from the host's (net.core.devconf_inherit_init_net=0),
             // which another jbox may have turned on: start from a machine that does not forward.
             inNetns(sandbox, "sysctl", "-qw", "net.ipv4.ip_forward=0");
-            assertThat(Sysctl.read(sandbox, Nat.IP_FORWARD)).isEqualTo("0");
-            Nat nat = networks.nat().orElseThrow();
+            assertThat(Sysctl.read(sandbox, IpForwarding.KEY)).isEqualTo("0");
+            Firewall firewall = network.firewall().orElseThrow();
             String hostForwarding = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward"));
             try {
-                Attachment a = networks.attach("web", c, List.of(PortMapping.parse("8080:80"), PortMapping.parse("5353:53/udp")));
+                Attachment a = network.attach("web", c, List.of(PortMapping.parse("8080:80"), PortMapping.parse("5353:53/udp")));
                 String gateway = a.gateway().getHostAddress();
-                assertThat(Sysctl.read(sandbox, Nat.IP_FORWARD)).isEqualTo("1");
-                assertThat(nat.changedForwarding()).isTrue();
+                assertThat(Sysctl.read(sandbox, IpForwarding.KEY)).isEqualTo("1");
+                assertThat(network.forwarding().changedByJbox()).isTrue();
                 assertThat(Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")))
                         .as("the real host's ip_forward").isEqualTo(hostForwarding);
-                assertThat(nat.published()).containsExactly(
-                        new Nat.Published("web", PortMapping.parse("8080:80")),
-                        new Nat.Published("web", PortMapping.parse("5353:53/udp")));
+                assertThat(firewall.published()).containsExactly(
+                        new PublishedPorts.Published("web", PortMapping.parse("8080:80")),
+                        new PublishedPorts.Published("web", PortMapping.parse("5353:53/udp")));
 
                 // world -> host:8080 reaches the container's port 80 (DNAT keeps the client's address)
                 try (ServerSocket server = tcpServer(c, a.address(), 80)) {
@@ -189,28 +190,28 @@ class NetworksIT {
                 }
                 // a second container: base rules are not duplicated, its port may not clash
                 try (Netns d = Netns.create()) {
-                    List<String> before = nat.rules();
-                    networks.attach("other", d, List.of());
-                    assertThat(nat.rules()).isEqualTo(before);
-                    assertThatThrownBy(() -> nat.publish("other", ip("10.77.0.3"), List.of(PortMapping.parse("8080:81"))))
+                    List<String> before = firewall.rules();
+                    network.attach("other", d, List.of());
+                    assertThat(firewall.rules()).isEqualTo(before);
+                    assertThatThrownBy(() -> firewall.publish("other", ip("10.77.0.3"), List.of(PortMapping.parse("8080:81"))))
                             .isInstanceOf(JboxException.class)
                             .hasMessage("host port 8080/tcp is already published by container web; choose another host port");
-                    networks.detach("other");
+                    network.detach("other");
                 }
 
-                networks.detach("web");
-                assertThat(nat.published()).isEmpty();
+                network.detach("web");
+                assertThat(firewall.published()).isEmpty();
             } finally {
-                networks.detach("web");
-                networks.detach("other");
-                networks.remove();
+                network.detach("web");
+                network.detach("other");
+                network.remove();
             }
-            assertThat(nat.rules()).isEmpty();
+            assertThat(firewall.rules()).isEmpty();
             assertThat(inNetns(sandbox, "iptables-save")).doesNotContain("JBOX");
-            assertThat(Sysctl.read(sandbox, Nat.IP_FORWARD)).isEqualTo("0");
-            assertThat(nat.changedForwarding()).isFalse();
+            assertThat(Sysctl.read(sandbox, IpForwarding.KEY)).isEqualTo("0");
+            assertThat(network.forwarding().changedByJbox()).isFalse();
             try (NetlinkRoute inSandbox = sandbox.netlink()) {
-                assertThat(inSandbox.link(config.bridge())).isEmpty();
+                assertThat(inSandbox.link(definition.bridge())).isEmpty();
             }
         }
     }
@@ -222,13 +223,14 @@ class NetworksIT {
      */
     @Test
     void aContainerCannotReachTheHostsLoopbackDespiteRouteLocalnet() throws Exception {
-        NetworkConfig config = config(Ipv4Subnet.parse("10.77.0.0/16"), true);
-        try (Netns sandbox = Netns.create(); Netns c = Netns.create(); Networks networks = Networks.open(state, config, sandbox)) {
+        NetworkDefinition definition = definition(Ipv4Subnet.parse("10.77.0.0/16"), true);
+        try (Netns sandbox = Netns.create(); Netns c = Netns.create()) {
+            Network network = Network.open(state, definition, sandbox);
             try (NetlinkRoute inSandbox = sandbox.netlink()) {
                 inSandbox.setUp("lo");
             }
             try {
-                Attachment a = networks.attach("attacker", c, List.of(PortMapping.parse("127.0.0.1:8080:80")));
+                Attachment a = network.attach("attacker", c, List.of(PortMapping.parse("127.0.0.1:8080:80")));
                 // the attacker (root in its container) routes 127.0.0.1 to the gateway
                 inNetns(c, "ip", "route", "del", "local", "127.0.0.0/8", "dev", "lo", "table", "local");
                 inNetns(c, "ip", "route", "del", "local", "127.0.0.1", "dev", "lo", "table", "local");
@@ -237,11 +239,11 @@ class NetworksIT {
 
                 assertThat(loopbackServiceHears(sandbox, c)).as("with the guard").isFalse();
                 inNetns(sandbox, "iptables", "-t", "raw", "-D", "JBOX-PREROUTING", "-d", "127.0.0.0/8", "-i",
-                        config.bridge(), "-j", "DROP");
+                        definition.bridge(), "-j", "DROP");
                 assertThat(loopbackServiceHears(sandbox, c)).as("without the guard").isTrue();
             } finally {
-                networks.detach("attacker");
-                networks.remove();
+                network.detach("attacker");
+                network.remove();
             }
         }
     }
@@ -267,14 +269,13 @@ class NetworksIT {
     void aSubnetThatOverlapsAHostRouteIsRefusedWithOneLine() {
         try (Netns sandbox = Netns.create(); Netns c = Netns.create(); Netns world = Netns.create()) {
             connectWorld(sandbox, world); // the sandbox host has 198.51.100.0/24 on up0
-            NetworkConfig config = config(Ipv4Subnet.parse("198.51.0.0/16"), false);
-            try (Networks networks = Networks.open(state, config, sandbox)) {
-                assertThatThrownBy(() -> networks.attach("c", c, List.of()))
-                        .isInstanceOf(JboxException.class)
-                        .hasMessage("subnet 198.51.0.0/16 of network " + tag + " overlaps the host's route 198.51.100.0/24 dev up0;"
-                                + " choose a free subnet with JBOX_SUBNET (e.g. JBOX_SUBNET=10.78.0.0/16)");
-                assertThat(networks.addresses().allocations()).isEmpty(); // the address went back
-            }
+            NetworkDefinition definition = definition(Ipv4Subnet.parse("198.51.0.0/16"), false);
+            Network network = Network.open(state, definition, sandbox);
+            assertThatThrownBy(() -> network.attach("c", c, List.of()))
+                    .isInstanceOf(JboxException.class)
+                    .hasMessage("subnet 198.51.0.0/16 of network " + tag + " overlaps the host's route 198.51.100.0/24 dev up0;"
+                            + " choose a free subnet with JBOX_SUBNET (e.g. JBOX_SUBNET=10.78.0.0/16)");
+            assertThat(network.addresses().allocations()).isEmpty(); // the address went back
         }
     }
 

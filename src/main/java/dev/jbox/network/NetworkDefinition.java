@@ -1,8 +1,9 @@
 package dev.jbox.network;
 
 /**
- * One container network: a bridge on the host with the subnet's first address, and the names
- * jbox gives to what it creates, so that tests can use names of their own beside a real jbox0.
+ * A network's definition: its name, its bridge (which holds the subnet's first address), its
+ * subnet, and the names jbox gives to what it creates for it, so that tests can use names of
+ * their own beside a real jbox0. {@link Network} is the network as it lives on the host.
  *
  * <p>The default subnet is 10.77.0.0/16. 10.88.0.0/16 is podman's default and 10.89.x its
  * next networks; 172.17-172.31/16 are Docker's default pool (172.30.0.0/16 is also OpenShift's
@@ -15,18 +16,18 @@ package dev.jbox.network;
  * @param bridge      the bridge's interface name (at most 15 characters)
  * @param subnet      containers get addresses from here; the bridge gets the first one
  * @param vethPrefix  host-side veth names are this plus a hash of the container id
- * @param chainPrefix iptables chains are this, this-POSTROUTING, this-FORWARD, this-PREROUTING
+ * @param chainPrefix iptables chains are this, this-POSTROUTING, this-FORWARD, this-ISOLATION, this-PREROUTING
  * @param nat         whether to masquerade containers' traffic leaving the host and to publish
  *                    ports (iptables, ip_forward); without it containers reach the host and each
  *                    other only
  */
-public record NetworkConfig(String name, String bridge, Ipv4Subnet subnet, String vethPrefix, String chainPrefix,
+public record NetworkDefinition(String name, String bridge, Ipv4Subnet subnet, String vethPrefix, String chainPrefix,
                             boolean nat) {
     public static final Ipv4Subnet DEFAULT_SUBNET = Ipv4Subnet.parse("10.77.0.0/16");
     static final int IFNAMSIZ = 15; // the kernel's limit on an interface name, without its NUL
     static final int VETH_HASH_CHARS = 6;
 
-    public NetworkConfig {
+    public NetworkDefinition {
         if (bridge.isEmpty() || bridge.length() > IFNAMSIZ) {
             throw new IllegalArgumentException("bridge name \"" + bridge + "\" must have 1 to 15 characters");
         }
@@ -37,15 +38,6 @@ public record NetworkConfig(String name, String bridge, Ipv4Subnet subnet, Strin
         if (subnet.prefixLength() > 30) {
             throw new IllegalArgumentException("subnet " + subnet + " has no room for a bridge and a container; use /30 or wider");
         }
-    }
-
-    /**
-     * jbox's default network, called "bridge" as Docker's: bridge jbox0, chains JBOX*, subnet
-     * 10.77.0.0/16, unless JBOX_NETWORK_PREFIX or JBOX_SUBNET say otherwise.
-     */
-    public static NetworkConfig defaults() {
-        return NetworkNames.fromEnvironment().config(NetworkCatalog.BRIDGE, NetworkNames.fromEnvironment().bridge(0),
-                defaultSubnet());
     }
 
     /** {@code JBOX_SUBNET}, or 10.77.0.0/16. */

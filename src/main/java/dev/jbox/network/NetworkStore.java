@@ -1,16 +1,16 @@
 package dev.jbox.network;
 
-import dev.jbox.LockFile;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jbox.FileTrees;
 import dev.jbox.JboxException;
+import dev.jbox.Json;
+import dev.jbox.LockFile;
 import dev.jbox.DataRoot;
 import dev.jbox.kernel.NetlinkRoute;
 import dev.jbox.kernel.NetlinkRoute.Link;
 import dev.jbox.kernel.NetlinkRoute.Route;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -35,44 +35,42 @@ import java.util.stream.Stream;
  * rules, made at once (as {@code docker network create} makes its bridge). The default network
  * is made on first use. Everything here is undone by {@link #reset}.
  */
-public final class NetworkCatalog implements AutoCloseable {
+public final class NetworkStore implements AutoCloseable {
     public static final String BRIDGE = "bridge", HOST = "host", NONE = "none";
     /** Where user networks get a subnet when none is given: the lowest free /24 of 10.78.0.0/16. */
     static final Ipv4Subnet POOL = Ipv4Subnet.parse("10.78.0.0/16");
     static final int POOL_PREFIX = 24;
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String DEFINITION = "network.json";
 
     /** What {@code network.json} holds. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Definition(String name, String bridge, String subnet, String created) {
+    record DefinitionFile(String name, String bridge, String subnet, String created) {
     }
 
     private final Path root;
-    private final NetworkNames names;
+    private final NetworkPrefix prefix;
     private final Ipv4Subnet defaultSubnet;
     private final Netns host;
     private final boolean ownsHost;
 
-    private NetworkCatalog(Path root, NetworkNames names, Ipv4Subnet defaultSubnet, Netns host, boolean ownsHost) {
+    private NetworkStore(Path root, NetworkPrefix prefix, Ipv4Subnet defaultSubnet, Netns host, boolean ownsHost) {
         this.root = root;
-        this.names = names;
+        this.prefix = prefix;
         this.defaultSubnet = defaultSubnet;
         this.host = host;
         this.ownsHost = ownsHost;
     }
 
     /** The store's networks, named after JBOX_NETWORK_PREFIX and JBOX_SUBNET, in the engine's network namespace. */
-    public static NetworkCatalog open(DataRoot store) {
-        NetworkNames names = NetworkNames.fromEnvironment();
-        Ipv4Subnet subnet = NetworkConfig.defaultSubnet();
-        return new NetworkCatalog(stateRoot(store), names, subnet, Netns.engine(), true);
+    public static NetworkStore open(DataRoot store) {
+        return new NetworkStore(stateRoot(store), NetworkPrefix.fromEnvironment(), NetworkDefinition.defaultSubnet(),
+                Netns.engine(), true);
     }
 
-    /** Any names, any "host" namespace (tests use one of their own); {@code host} stays the caller's to close. */
-    public static NetworkCatalog open(Path root, NetworkNames names, Ipv4Subnet defaultSubnet, Netns host) {
-        return new NetworkCatalog(root, names, defaultSubnet, host, false);
+    /** Any prefix, any "host" namespace (tests use one of their own); {@code host} stays the caller's to close. */
+    public static NetworkStore open(Path root, NetworkPrefix prefix, Ipv4Subnet defaultSubnet, Netns host) {
+        return new NetworkStore(root, prefix, defaultSubnet, host, false);
     }
 
     static Path stateRoot(DataRoot store) {
@@ -84,43 +82,44 @@ public final class NetworkCatalog implements AutoCloseable {
         return Set.of(BRIDGE, HOST, NONE).contains(name);
     }
 
-    public NetworkNames names() {
-        return names;
+    public NetworkPrefix prefix() {
+        return prefix;
     }
 
-    public NetworkConfig defaultNetwork() {
-        return names.config(BRIDGE, names.bridge(0), defaultSubnet);
+    public NetworkDefinition defaultNetwork() {
+        return prefix.definition(BRIDGE, prefix.bridge(0), defaultSubnet);
     }
 
     /** A network containers plug into ({@code bridge} or a user network); empty for host, none or an unknown name. */
-    public Optional<NetworkConfig> find(String name) {
+    public Optional<NetworkDefinition> find(String name) {
         if (name.equals(BRIDGE)) {
             return Optional.of(defaultNetwork());
         }
         if (isPredefined(name) || !NAME.matcher(name).matches()) {
             return Optional.empty();
         }
-        return read(root.resolve(name).resolve(DEFINITION)).map(this::toConfig);
+        return read(root.resolve(name).resolve(DEFINITION)).map(this::toDefinition);
     }
 
     /** Like {@link #find}, but an unknown name is the user's error. */
-    public NetworkConfig get(String name) {
+    public NetworkDefinition get(String name) {
         return find(name).orElseThrow(() -> new JboxException("no such network: '" + name
                 + "'; 'jbox network ls' lists the networks, 'jbox network create " + name + "' makes it"));
     }
 
     /** The user networks, oldest first. */
-    public List<NetworkConfig> userNetworks() {
-        return definitions().stream().map(this::toConfig).toList();
+    public List<NetworkDefinition> userNetworks() {
+        return definitions().stream().map(this::toDefinition).toList();
     }
 
     /** When a user network was made (null for the default network). */
     public String created(String name) {
-        return read(root.resolve(name).resolve(DEFINITION)).map(Definition::created).orElse(null);
+        return read(root.resolve(name).resolve(DEFINITION)).map(DefinitionFile::created).orElse(null);
     }
 
-    public Networks networks(NetworkConfig config) {
-        return Networks.open(root, config, host);
+    /** The network {@code definition} as it lives on the host, to plug containers in. */
+    public Network network(NetworkDefinition definition) {
+        return Network.open(root, definition, host);
     }
 
     /** Runs {@code action} under the lock every change to the store's networks takes. */
@@ -135,7 +134,7 @@ public final class NetworkCatalog implements AutoCloseable {
      * 10.78.0.0/16), writes its definition, creates its bridge and its rules. On failure nothing
      * of it is left.
      */
-    public NetworkConfig create(String name, Ipv4Subnet requested) {
+    public NetworkDefinition create(String name, Ipv4Subnet requested) {
         if (isPredefined(name)) {
             throw new JboxException("'" + name + "' is a pre-defined network (bridge, host, none); choose another name");
         }
@@ -148,7 +147,7 @@ public final class NetworkCatalog implements AutoCloseable {
                 throw new JboxException("network '" + name + "' already exists; remove it first (jbox network rm " + name
                         + ") or choose another name");
             }
-            List<NetworkConfig> existing = new ArrayList<>(userNetworks());
+            List<NetworkDefinition> existing = new ArrayList<>(userNetworks());
             existing.add(0, defaultNetwork());
             List<Route> routes;
             Set<String> links;
@@ -157,28 +156,28 @@ public final class NetworkCatalog implements AutoCloseable {
                 links = onHost.links().stream().map(Link::name).collect(Collectors.toSet());
             }
             Ipv4Subnet subnet = requested != null ? checkFree(requested, existing, routes)
-                    : choose(existing.stream().map(NetworkConfig::subnet).toList(), routes);
-            NetworkConfig config = names.config(name, freeBridge(existing, links), subnet);
-            write(root.resolve(name), new Definition(name, config.bridge(), subnet.toString(), Instant.now().toString()));
+                    : choose(existing.stream().map(NetworkDefinition::subnet).toList(), routes);
+            NetworkDefinition definition = prefix.definition(name, freeBridge(existing, links), subnet);
+            write(root.resolve(name), new DefinitionFile(name, definition.bridge(), subnet.toString(), Instant.now().toString()));
             try {
-                networks(config).setUp();
+                network(definition).setUp();
             } catch (RuntimeException e) {
                 try {
-                    removeNetwork(config);
+                    removeNetwork(definition);
                 } catch (RuntimeException undo) {
                     e.addSuppressed(undo);
                 }
                 throw e;
             }
-            return config;
+            return definition;
         });
     }
 
-    private Ipv4Subnet checkFree(Ipv4Subnet subnet, List<NetworkConfig> existing, List<Route> routes) {
+    private Ipv4Subnet checkFree(Ipv4Subnet subnet, List<NetworkDefinition> existing, List<Route> routes) {
         if (subnet.prefixLength() > 30) {
             throw new JboxException("subnet " + subnet + " has no room for a bridge and a container; use /30 or wider");
         }
-        for (NetworkConfig n : existing) {
+        for (NetworkDefinition n : existing) {
             if (n.subnet().overlaps(subnet)) {
                 throw new JboxException("subnet " + subnet + " overlaps network " + n.name() + " (" + n.subnet()
                         + "); choose another with --subnet");
@@ -204,9 +203,9 @@ public final class NetworkCatalog implements AutoCloseable {
         throw new JboxException("no free /" + POOL_PREFIX + " left in " + POOL + "; give one with --subnet");
     }
 
-    private String freeBridge(List<NetworkConfig> existing, Set<String> links) {
+    private String freeBridge(List<NetworkDefinition> existing, Set<String> links) {
         for (int n = 1; ; n++) {
-            String bridge = names.bridge(n);
+            String bridge = prefix.bridge(n);
             if (existing.stream().noneMatch(c -> c.bridge().equals(bridge)) && !links.contains(bridge)) {
                 return bridge;
             }
@@ -222,21 +221,21 @@ public final class NetworkCatalog implements AutoCloseable {
             throw new JboxException("'" + name + "' is a pre-defined network and cannot be removed");
         }
         locked(() -> {
-            NetworkConfig config = get(name);
-            int attached = networks(config).addresses().allocations().size();
+            NetworkDefinition definition = get(name);
+            int attached = network(definition).addresses().allocations().size();
             if (attached > 0) {
                 throw new JboxException("network " + name + " has " + attached + " container(s) attached ("
                         + String.join(", ", attachedNames) + "); remove them first (jbox rm -f "
                         + String.join(" ", attachedNames) + ")");
             }
-            removeNetwork(config);
+            removeNetwork(definition);
             return null;
         });
     }
 
-    private void removeNetwork(NetworkConfig config) {
-        networks(config).remove();
-        FileTrees.delete(root.resolve(config.name()));
+    private void removeNetwork(NetworkDefinition definition) {
+        network(definition).remove();
+        FileTrees.delete(root.resolve(definition.name()));
     }
 
     /**
@@ -248,19 +247,21 @@ public final class NetworkCatalog implements AutoCloseable {
     public List<String> reset() {
         return locked(() -> {
             List<String> removed = new ArrayList<>();
-            List<NetworkConfig> all = new ArrayList<>(userNetworks());
+            List<NetworkDefinition> all = new ArrayList<>(userNetworks());
             all.add(0, defaultNetwork());
-            for (NetworkConfig n : all) {
-                Networks networks = networks(n);
-                for (String id : networks.addresses().allocations().keySet()) {
-                    networks.detach(id);
+            for (NetworkDefinition n : all) {
+                Network network = network(n);
+                for (String id : network.addresses().allocations().keySet()) {
+                    network.detach(id);
                     removed.add("removed the attachment of container " + id.substring(0, Math.min(12, id.length())) + " to " + n.name());
                 }
             }
             // The chains go first, whatever they still hold; then each network finds no rules to delete.
-            List<String> family = new Nat(defaultNetwork(), host, root).removeFamily();
+            List<String> family = new ArrayList<>(Firewall.in(host, defaultNetwork()).removeFamily());
+            new IpForwarding(host, root).restore()
+                    .ifPresent(before -> family.add("put " + IpForwarding.KEY + " back to " + before));
             try (NetlinkRoute onHost = host.netlink()) {
-                for (NetworkConfig n : all) {
+                for (NetworkDefinition n : all) {
                     Optional<Link> bridge = onHost.link(n.bridge());
                     if (bridge.isPresent()) {
                         for (Link l : onHost.links()) {
@@ -273,11 +274,11 @@ public final class NetworkCatalog implements AutoCloseable {
                     if (bridge.isPresent() || !n.name().equals(BRIDGE)) {
                         removed.add("removed network " + n.name() + " (bridge " + n.bridge() + ", " + n.subnet() + ")");
                     }
-                    networks(n).remove();
+                    network(n).remove();
                     FileTrees.delete(root.resolve(n.name()));
                 }
                 for (Link l : onHost.links()) {
-                    if ("veth".equals(l.kind()) && l.name().startsWith(names.vethPrefix())) {
+                    if ("veth".equals(l.kind()) && l.name().startsWith(prefix.vethPrefix())) {
                         Veth.delete(onHost, l.name());
                         removed.add("removed link " + l.name() + " (left over)");
                     }
@@ -288,49 +289,46 @@ public final class NetworkCatalog implements AutoCloseable {
         });
     }
 
-    private List<Definition> definitions() {
+    private List<DefinitionFile> definitions() {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(root)) {
             return dirs.map(d -> read(d.resolve(DEFINITION))).flatMap(Optional::stream)
-                    .sorted(Comparator.comparing(Definition::created)).toList();
+                    .sorted(Comparator.comparing(DefinitionFile::created)).toList();
         } catch (IOException e) {
             throw new JboxException("cannot list " + root + ": " + e.getMessage());
         }
     }
 
-    private NetworkConfig toConfig(Definition d) {
-        return names.config(d.name(), d.bridge(), Ipv4Subnet.parse(d.subnet()));
+    private NetworkDefinition toDefinition(DefinitionFile d) {
+        return prefix.definition(d.name(), d.bridge(), Ipv4Subnet.parse(d.subnet()));
     }
 
-    private static Optional<Definition> read(Path file) {
+    private static Optional<DefinitionFile> read(Path file) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(file.toFile(), Definition.class));
+            return Optional.of(Json.mapper().readValue(file.toFile(), DefinitionFile.class));
         } catch (IOException e) {
             throw new JboxException("cannot read " + file + " (" + e.getMessage().lines().findFirst().orElse("")
                     + "); fix or remove it");
         }
     }
 
-    private static void write(Path dir, Definition d) {
+    private static void write(Path dir, DefinitionFile d) {
         try {
             Files.createDirectories(dir);
-            Path tmp = dir.resolve(DEFINITION + ".tmp");
-            JSON.writeValue(tmp.toFile(), d);
-            Files.move(tmp, dir.resolve(DEFINITION), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new JboxException("cannot write " + dir.resolve(DEFINITION) + ": " + e.getMessage());
+            throw new JboxException("cannot create " + dir + ": " + e.getMessage());
         }
+        Json.writeAtomically(dir.resolve(DEFINITION), d);
     }
 
-
     /** Each network's attachments: container id to address, for {@code network ls} and {@code inspect}. */
-    public Map<String, java.net.Inet4Address> attachments(NetworkConfig config) {
-        return networks(config).addresses().allocations();
+    public Map<String, Inet4Address> attachments(NetworkDefinition definition) {
+        return network(definition).addresses().allocations();
     }
 
     @Override

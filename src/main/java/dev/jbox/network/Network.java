@@ -2,7 +2,6 @@ package dev.jbox.network;
 
 import dev.jbox.LockFile;
 import dev.jbox.JboxException;
-import dev.jbox.DataRoot;
 import dev.jbox.kernel.NetlinkRoute;
 import java.net.Inet4Address;
 import java.nio.file.Path;
@@ -11,7 +10,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Plugs containers into one network and unplugs them: what the engine calls at run and rm.
+ * One network as it lives on the host: its bridge, its rules, the addresses of its containers.
+ * It plugs containers in and unplugs them: what the engine calls at run and rm.
  *
  * <pre>
  *   host namespace                                 container namespace
@@ -26,51 +26,49 @@ import java.util.function.Supplier;
  * published ports are read back from iptables, tagged with the container id, so
  * {@link #detach} needs nothing but the id, even from another process or after a crash.
  */
-public final class Networks implements AutoCloseable {
-    private final NetworkConfig config;
+public final class Network {
+    private final NetworkDefinition definition;
     private final Netns host;
-    private final boolean ownsHost;
-    private final Path directory;
     private final Path lock;
     private final IpAllocator addresses;
-    private final Nat nat;
+    private final Firewall firewall;
+    private final IpForwarding forwarding;
 
-    private Networks(Path stateRoot, NetworkConfig config, Netns host, boolean ownsHost) {
-        this.config = config;
+    private Network(Path stateRoot, NetworkDefinition definition, Netns host) {
+        this.definition = definition;
         this.host = host;
-        this.ownsHost = ownsHost;
-        this.directory = stateRoot.resolve(config.name());
         // One lock for all networks of the store: they share the iptables chains (and so the check
         // that a host port is published once) and the ip_forward record.
         this.lock = stateRoot.resolve("lock");
-        this.addresses = new IpAllocator(directory, config.subnet());
-        this.nat = config.nat() ? new Nat(config, host, stateRoot) : null;
-    }
-
-    /** jbox's default network ({@link NetworkConfig#defaults()}) in the engine's own namespace. */
-    public static Networks open(DataRoot store) {
-        return new Networks(NetworkCatalog.stateRoot(store), NetworkConfig.defaults(), Netns.engine(), true);
+        this.addresses = new IpAllocator(stateRoot.resolve(definition.name()), definition.subnet());
+        this.firewall = definition.nat() ? Firewall.in(host, definition) : null;
+        this.forwarding = new IpForwarding(host, stateRoot);
     }
 
     /**
-     * Any network, with its bridge in {@code host} (tests use a namespace of their own as the
-     * "host"). {@code host} stays the caller's to close.
+     * The network {@code definition}, with its state under {@code stateRoot} and its bridge in
+     * {@code host} (tests use a namespace of their own as the "host"). {@code host} stays the
+     * caller's to close.
      */
-    public static Networks open(Path stateRoot, NetworkConfig config, Netns host) {
-        return new Networks(stateRoot, config, host, false);
+    public static Network open(Path stateRoot, NetworkDefinition definition, Netns host) {
+        return new Network(stateRoot, definition, host);
     }
 
-    public NetworkConfig config() {
-        return config;
+    public NetworkDefinition definition() {
+        return definition;
     }
 
     public IpAllocator addresses() {
         return addresses;
     }
 
-    /** The network's NAT, or empty if the network has none. */
-    public Optional<Nat> nat() {
-        return Optional.ofNullable(nat);
+    /** The network's firewall (NAT, published ports, filtering), or empty if the network has no NAT. */
+    public Optional<Firewall> firewall() {
+        return Optional.ofNullable(firewall);
+    }
+
+    IpForwarding forwarding() {
+        return forwarding;
     }
 
     /**
@@ -86,9 +84,10 @@ public final class Networks implements AutoCloseable {
     /** Makes sure the bridge, its address and this network's iptables rules exist (cheap if they do). */
     public void setUp() {
         try (LockFile ignored = LockFile.acquire(lock); NetlinkRoute onHost = host.netlink()) {
-            Bridge.ensure(onHost, config);
-            if (nat != null) {
-                nat.ensure();
+            Bridge.ensure(onHost, definition);
+            if (firewall != null) {
+                firewall.ensure();
+                enableForwarding();
             }
         }
     }
@@ -101,34 +100,35 @@ public final class Networks implements AutoCloseable {
      */
     // tag::attach[]
     public Attachment attach(String containerId, Netns container, List<PortMapping> ports) {
-        if (!ports.isEmpty() && nat == null) {
-            throw new JboxException("network " + config.name() + " has no NAT, so it cannot publish ports " + ports);
+        if (!ports.isEmpty() && firewall == null) {
+            throw new JboxException("network " + definition.name() + " has no NAT, so it cannot publish ports " + ports);
         }
-        String veth = Veth.hostName(config, containerId);
-        Inet4Address gateway = config.subnet().gateway();
-        int prefix = config.subnet().prefixLength();
+        String veth = Veth.hostName(definition, containerId);
+        Inet4Address gateway = definition.subnet().gateway();
+        int prefix = definition.subnet().prefixLength();
         try (LockFile ignored = LockFile.acquire(lock)) {
             Inet4Address address = addresses.allocate(containerId);
             boolean vethMade = false;
             try (NetlinkRoute onHost = host.netlink()) {
                 try {
-                    Bridge.ensure(onHost, config);
+                    Bridge.ensure(onHost, definition);
                     // After the bridge, whose address may be the one a port is published on.
                     HostPorts.checkFree(host, ports);
                     Veth.create(onHost, veth, container, Veth.CONTAINER_INTERFACE);
                     vethMade = true;
-                    onHost.setMaster(veth, config.bridge());
+                    onHost.setMaster(veth, definition.bridge());
                     onHost.setUp(veth);
                     try (NetlinkRoute inside = container.netlink()) {
                         Veth.configureContainerSide(inside, Veth.CONTAINER_INTERFACE, address, prefix, gateway);
                     }
-                    if (nat != null) {
-                        nat.ensureAndPublish(containerId, address, ports);
+                    if (firewall != null) {
+                        firewall.ensureAndPublish(containerId, address, ports);
+                        enableForwarding();
                     }
                 } catch (RuntimeException e) {
                     undo(e, () -> {
-                        if (nat != null) {
-                            nat.unpublish(containerId);
+                        if (firewall != null) {
+                            firewall.unpublish(containerId);
                         }
                     });
                     if (vethMade) {
@@ -138,7 +138,7 @@ public final class Networks implements AutoCloseable {
                     throw e;
                 }
             }
-            return new Attachment(containerId, config.name(), veth, Veth.CONTAINER_INTERFACE, address, prefix, gateway,
+            return new Attachment(containerId, definition.name(), veth, Veth.CONTAINER_INTERFACE, address, prefix, gateway,
                     ports);
         }
     }
@@ -158,41 +158,44 @@ public final class Networks implements AutoCloseable {
      */
     public void detach(String containerId, boolean publishedPorts) {
         try (LockFile ignored = LockFile.acquire(lock)) {
-            if (nat != null && publishedPorts) {
-                nat.unpublish(containerId);
+            if (firewall != null && publishedPorts) {
+                firewall.unpublish(containerId);
             }
             try (NetlinkRoute onHost = host.netlink()) {
-                Veth.delete(onHost, Veth.hostName(config, containerId));
+                Veth.delete(onHost, Veth.hostName(definition, containerId));
             }
             addresses.release(containerId);
         }
     }
 
     /**
-     * Deletes the bridge and the NAT chains and restores ip_forward: the network as if it had
-     * never been used. Refused while containers are attached.
+     * Deletes the bridge and this network's rules, and with the last network the chains, and
+     * restores ip_forward: the network as if it had never been used. Refused while containers
+     * are attached.
      */
     public void remove() {
         try (LockFile ignored = LockFile.acquire(lock)) {
             int attached = addresses.allocations().size();
             if (attached > 0) {
-                throw new JboxException("network " + config.name() + " still has " + attached
+                throw new JboxException("network " + definition.name() + " still has " + attached
                         + " container(s) attached; remove them first");
             }
-            if (nat != null) {
-                nat.remove();
+            if (firewall != null && firewall.remove()) {
+                forwarding.restore();
             }
             try (NetlinkRoute onHost = host.netlink()) {
-                Bridge.remove(onHost, config);
+                Bridge.remove(onHost, definition);
             }
         }
     }
 
-    @Override
-    public void close() {
-        if (ownsHost) {
-            host.close();
-        }
+    /**
+     * What NAT needs of the kernel besides rules: forwarding, and route_localnet on the bridge,
+     * so that connections from the host's 127.0.0.1 to a published port may leave through it.
+     */
+    private void enableForwarding() {
+        Sysctl.write(host, "net.ipv4.conf." + definition.bridge() + ".route_localnet", "1");
+        forwarding.enable();
     }
 
     /** Runs one step of a rollback; its failure is attached to the error that caused the rollback. */

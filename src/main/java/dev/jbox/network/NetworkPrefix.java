@@ -12,12 +12,12 @@ import java.util.regex.Pattern;
  * {@code JBOX-FORWARD}... Bridges and chains are global to the network namespace, so a second
  * store (or a test suite beside a reader's containers) takes a prefix of its own.
  */
-public record NetworkNames(String prefix) {
+public record NetworkPrefix(String prefix) {
     /** At most 8 characters: the veth prefix plus a 6-hex-digit hash must fit in 15. */
     private static final Pattern VALID = Pattern.compile("[a-z][a-z0-9]{0,7}");
     public static final String DEFAULT_PREFIX = "jbox";
 
-    public NetworkNames {
+    public NetworkPrefix {
         if (!VALID.matcher(prefix).matches()) {
             throw new JboxException("network prefix '" + prefix + "' must be 1 to 8 lower-case letters or digits,"
                     + " starting with a letter (JBOX_NETWORK_PREFIX), e.g. jbox2");
@@ -25,9 +25,9 @@ public record NetworkNames(String prefix) {
     }
 
     /** {@code JBOX_NETWORK_PREFIX}, or {@code jbox}. */
-    public static NetworkNames fromEnvironment() {
+    public static NetworkPrefix fromEnvironment() {
         String env = System.getenv("JBOX_NETWORK_PREFIX");
-        return new NetworkNames(env == null || env.isBlank() ? DEFAULT_PREFIX : env.strip());
+        return new NetworkPrefix(env == null || env.isBlank() ? DEFAULT_PREFIX : env.strip());
     }
 
     /** {@code jbox0} for the default network, {@code jbox1}... for user networks. */
@@ -44,7 +44,7 @@ public record NetworkNames(String prefix) {
     }
 
     /** A network with NAT: every jbox network has it (Docker's --internal is not implemented). */
-    public NetworkConfig config(String name, String bridge, Ipv4Subnet subnet) {
-        return new NetworkConfig(name, bridge, subnet, vethPrefix(), chainPrefix(), true);
+    public NetworkDefinition definition(String name, String bridge, Ipv4Subnet subnet) {
+        return new NetworkDefinition(name, bridge, subnet, vethPrefix(), chainPrefix(), true);
     }
 }
