@@ -142,7 +142,7 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
     }
 
     /**
-     * Docker's shape: {@code Network} by name with the container's address on it (empty strings
+     * Docker's shape: {@code Networks} by name with the container's address on it (empty strings
      * once it is unplugged), and {@code Ports}, the published ports while it is plugged in.
      */
     private static Map<String, Object> networkSettings(ContainerRecord c) {
@@ -161,7 +161,7 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
         n.put("Gateway", e == null ? "" : e.gateway());
         n.put("HostVeth", e == null ? "" : e.hostVeth());
         networks.put(c.networkName(), n);
-        settings.put("Network", networks);
+        settings.put("Networks", networks);
         settings.put("Ports", c.endpoint() == null ? Map.of() : ports(c.ports()));
         return settings;
     }

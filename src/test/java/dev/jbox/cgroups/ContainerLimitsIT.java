@@ -128,7 +128,7 @@ class ContainerLimitsIT {
         String device = rootDevice();
         // 30 MiB at 10 MiB/s: 3 s. O_DIRECT, so the page cache cannot absorb the writes.
         Captured c = run(chapter, f -> f.deviceWriteBps(device + ":10mb"),
-                "time dd if=/dev/zero of=/tmp/f bs=1M count=30 oflag=direct 2>/dev/null; rm /tmp/f");
+                "time sh -c 'dd if=/dev/zero of=/tmp/f bs=1M count=30 oflag=direct 2>/dev/null'; rm /tmp/f");
         Matcher m = Pattern.compile("real\\s+(\\d+)m\\s*([\\d.]+)s").matcher(c.output());
         assertThat(m.find()).as(c.output()).isTrue();
         double seconds = Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));
