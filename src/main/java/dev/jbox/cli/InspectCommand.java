@@ -97,7 +97,8 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("Hostname", c.hostname());
         config.put("Cmd", c.command());
-        config.put("Env", c.env());
+        // As Docker's Config.Env: what the image and -e gave, without the HOSTNAME the engine adds at start.
+        config.put("Env", c.env().stream().filter(e -> !e.equals("HOSTNAME=" + c.hostname())).toList());
         config.put("WorkingDir", c.workdir());
         config.put("Tty", c.tty());
         config.put("Init", c.init());
