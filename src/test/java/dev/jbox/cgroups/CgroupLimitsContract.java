@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class CgroupLimitsContract {
     private static final long MIB = 1024 * 1024;
-    private TestBench bench;
-    private TestCgroups cgroups;
+    protected TestBench bench;
+    protected TestCgroups cgroups;
 
     /** Skips the class where the machine does not offer this cgroup version, saying why. */
     abstract void assumeThisMachine();
@@ -41,7 +41,7 @@ abstract class CgroupLimitsContract {
         }
     }
 
-    private CgroupManager cgroup(String name, Resources resources) {
+    protected CgroupManager cgroup(String name, Resources resources) {
         CgroupManager cgroup = CgroupManager.forMachine(cgroups.parent, name);
         cgroup.create(resources);
         return cgroup;
@@ -178,7 +178,7 @@ abstract class CgroupLimitsContract {
         assertThatThrownBy(() -> cgroup.create(tooLittle))
                 .isInstanceOf(CgroupException.class)
                 .hasMessageMatching("write /sys/fs/cgroup/\\S+/(cpu.cfs_quota_us|cpu.max) \"100( 100000)?\": "
-                        + "EINVAL \\(Invalid argument\\); the kernel refuses this value: choose another --cpu-quota.*");
+                        + "EINVAL \\(Invalid argument\\); the kernel refuses this value: choose another --cpus.*");
         assertThat(cgroup.exists()).isFalse();
         assertThat(cgroups.anyLeft()).as("the parent made for it").isFalse();
 
