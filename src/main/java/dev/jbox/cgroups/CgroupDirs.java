@@ -22,7 +22,10 @@ import java.util.stream.Stream;
  * with rmdir once no process is left in it.
  */
 final class CgroupDirs {
-    private static final long WAIT_NANOS = 5_000_000_000L;
+    /** How long to wait for the kernel to freeze a cgroup or end its processes. */
+    static final long WAIT_NANOS = 5_000_000_000L;
+    /** Freezing is only a help while killing: a task waiting in the OOM handler never freezes. */
+    static final long FREEZE_BEFORE_KILL_NANOS = 500_000_000L;
 
     private CgroupDirs() {
     }
@@ -106,12 +109,21 @@ final class CgroupDirs {
         return pids;
     }
 
-    /** SIGKILLs every process in {@code dirs} and waits until none is listed any more. */
+    /**
+     * SIGKILLs every process in {@code dirs} and waits until none is listed any more. They are
+     * frozen first if they can be, so none can fork while its siblings are killed; a cgroup that
+     * does not freeze in time (a task waiting in the OOM handler with the OOM killer off) is
+     * killed all the same, round after round.
+     */
     static void killAll(Collection<Path> dirs, Runnable freeze, Runnable thaw) {
         if (pids(dirs).isEmpty()) {
             return;
         }
-        freeze.run(); // a frozen process cannot fork while we kill its siblings
+        try {
+            freeze.run();
+        } catch (CgroupException notFrozen) {
+            // killed without the freezer's help, below
+        }
         try {
             pids(dirs).forEach(pid -> Kernel.kill(pid, 9));
         } finally {
@@ -176,12 +188,30 @@ final class CgroupDirs {
         return names;
     }
 
+    /**
+     * Waits for a freeze asked of {@code dir} to take hold; if it does not in time, lets the
+     * processes run again (no cgroup is left half-frozen) and says why it may have failed.
+     */
+    static void frozenOrThawed(java.util.function.BooleanSupplier frozen, Path dir, long nanos, Runnable thaw) {
+        try {
+            waitUntil(frozen, "cgroup " + dir + " to freeze", nanos);
+        } catch (CgroupException e) {
+            thaw.run();
+            throw new CgroupException(e.getMessage() + "; a process that waits in the kernel (for memory, with the OOM "
+                    + "killer off) cannot freeze; the cgroup runs on, unfrozen", 0);
+        }
+    }
+
     /** Polls {@code done} every few milliseconds for up to five seconds; fails naming {@code what}. */
     static void waitUntil(java.util.function.BooleanSupplier done, String what) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
+        waitUntil(done, what, WAIT_NANOS);
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier done, String what, long nanos) {
+        long deadline = System.nanoTime() + nanos;
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new CgroupException("gave up waiting for " + what + " after 5 s", 0);
+                throw new CgroupException(String.format("gave up waiting for %s after %.1f s", what, nanos / 1e9), 0);
             }
             try {
                 Thread.sleep(5);

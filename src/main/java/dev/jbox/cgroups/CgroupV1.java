@@ -141,10 +141,10 @@ final class CgroupV1 implements CgroupManager {
             write("cpu", "cpu.shares", c.shares().toString(), "--cpu-shares");
         }
         if (c.period() != null) {
-            write("cpu", "cpu.cfs_period_us", c.period().toString(), "--cpu-period (or --cpus)");
+            write("cpu", "cpu.cfs_period_us", c.period().toString(), "--cpus or --cpu-period");
         }
         if (c.quota() != null) {
-            write("cpu", "cpu.cfs_quota_us", c.quota().toString(), "--cpu-quota (or --cpus)");
+            write("cpu", "cpu.cfs_quota_us", c.quota().toString(), "--cpus or --cpu-quota");
         }
         if (c.cpus() != null) {
             write("cpuset", "cpuset.cpus", c.cpus(), "--cpuset-cpus");
@@ -229,10 +229,14 @@ final class CgroupV1 implements CgroupManager {
     // tag::v1-freeze[]
     @Override
     public void freeze() {
+        freeze(CgroupDirs.WAIT_NANOS);
+    }
+
+    private void freeze(long waitNanos) {
         write("freezer", "freezer.state", "FROZEN", "pause");
         // FREEZING until every task has stopped
-        CgroupDirs.waitUntil(() -> "FROZEN".equals(CgroupFile.read(file("freezer", "freezer.state"))),
-                "cgroup " + file("freezer", "") + " to freeze");
+        CgroupDirs.frozenOrThawed(() -> "FROZEN".equals(CgroupFile.read(file("freezer", "freezer.state"))),
+                file("freezer", ""), waitNanos, this::thaw);
     }
     // end::v1-freeze[]
 
@@ -248,7 +252,8 @@ final class CgroupV1 implements CgroupManager {
             return;
         }
         boolean canFreeze = Files.isDirectory(file("freezer", ""));
-        CgroupDirs.killAll(dirs, canFreeze ? this::freeze : () -> { }, canFreeze ? this::thaw : () -> { });
+        CgroupDirs.killAll(dirs, canFreeze ? () -> freeze(CgroupDirs.FREEZE_BEFORE_KILL_NANOS) : () -> { },
+                canFreeze ? this::thaw : () -> { });
         CgroupDirs.remove(dirs);
     }
 

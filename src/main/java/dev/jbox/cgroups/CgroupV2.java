@@ -145,7 +145,7 @@ final class CgroupV2 implements CgroupManager {
         if (c.quota() != null || c.period() != null) {
             // "max 100000" is no limit; "50000 100000" is half a CPU.
             String quota = c.quota() == null ? "max" : max(c.quota());
-            write("cpu.max", c.period() == null ? quota : quota + " " + c.period(), "--cpus (or --cpu-quota/--cpu-period)");
+            write("cpu.max", c.period() == null ? quota : quota + " " + c.period(), "--cpus, --cpu-quota or --cpu-period");
         }
         if (c.cpus() != null) {
             write("cpuset.cpus", c.cpus(), "--cpuset-cpus");
@@ -254,9 +254,13 @@ final class CgroupV2 implements CgroupManager {
     // tag::v2-freeze[]
     @Override
     public void freeze() {
+        freeze(CgroupDirs.WAIT_NANOS);
+    }
+
+    private void freeze(long waitNanos) {
         write("cgroup.freeze", "1", "pause");
-        CgroupDirs.waitUntil(() -> CgroupFile.readKeyed(dir.resolve("cgroup.events")).getOrDefault("frozen", 0L) == 1,
-                "cgroup " + dir + " to freeze");
+        CgroupDirs.frozenOrThawed(() -> CgroupFile.readKeyed(dir.resolve("cgroup.events")).getOrDefault("frozen", 0L) == 1,
+                dir, waitNanos, this::thaw);
     }
     // end::v2-freeze[]
 
@@ -277,7 +281,7 @@ final class CgroupV2 implements CgroupManager {
                 CgroupDirs.waitUntil(() -> CgroupDirs.pids(List.of(dir)).isEmpty(), "the processes of cgroup " + dir + " to end");
             }
         } else {
-            CgroupDirs.killAll(List.of(dir), this::freeze, this::thaw);
+            CgroupDirs.killAll(List.of(dir), () -> freeze(CgroupDirs.FREEZE_BEFORE_KILL_NANOS), this::thaw);
         }
         CgroupDirs.remove(List.of(dir));
     }

@@ -143,6 +143,7 @@ public final class ResourceFlags {
 
     /** The limits of a new container ({@code run}, {@code create}); Docker's default device rules included. */
     public Resources toResources(Machine machine) {
+        warnings.clear();
         // Docker's daemon adjusts a few values before it checks them.
         if (cpuShares > 0 && cpuShares < MIN_SHARES) {
             warnings.add("Changing requested CPUShares of " + cpuShares + " to minimum allowed of " + MIN_SHARES);
@@ -164,6 +165,7 @@ public final class ResourceFlags {
             throw new JboxException("update cannot change --oom-kill-disable or --device-* throttles; "
                     + "remove the container and run it again with them");
         }
+        warnings.clear();
         verify(machine, true);
         return build(null);
     }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -22,8 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class CgroupLimitsContract {
     private static final long MIB = 1024 * 1024;
-    private final List<HeldProcess> processes = new ArrayList<>();
-    private final List<Path> files = new ArrayList<>();
+    protected TestBench bench;
     protected TestCgroups cgroups;
 
     /** Skips the class where the machine does not offer this cgroup version, saying why. */
@@ -33,31 +31,24 @@ abstract class CgroupLimitsContract {
     void makeParent() {
         assumeThisMachine();
         cgroups = TestCgroups.onMachine();
+        bench = new TestBench(cgroups);
     }
 
     @AfterEach
     void removeEverything() throws IOException {
-        processes.forEach(HeldProcess::close);
-        if (cgroups != null) {
-            cgroups.removeAll();
-        }
-        for (Path f : files) {
-            Files.deleteIfExists(f);
+        if (bench != null) {
+            bench.close();
         }
     }
 
-    private CgroupManager cgroup(String name, Resources resources) {
+    protected CgroupManager cgroup(String name, Resources resources) {
         CgroupManager cgroup = CgroupManager.forMachine(cgroups.parent, name);
         cgroup.create(resources);
         return cgroup;
     }
 
-    /** A held script, moved into {@code cgroup} and let go. */
     private HeldProcess runIn(CgroupManager cgroup, String script) {
-        HeldProcess p = new HeldProcess(script);
-        processes.add(p);
-        cgroup.apply(p.pid());
-        return p.go();
+        return bench.runIn(cgroup, script);
     }
 
     private static Resources only(Resources.Memory memory, Resources.Cpu cpu, Resources.Pids pids) {
@@ -67,8 +58,7 @@ abstract class CgroupLimitsContract {
     @Test
     void aProcessJoinsTheCgroupInEveryHierarchy() throws IOException {
         CgroupManager cgroup = cgroup("c1", Resources.NONE);
-        HeldProcess p = new HeldProcess("sleep 30");
-        processes.add(p);
+        HeldProcess p = bench.held("sleep 30");
         cgroup.apply(p.pid());
         String membership = Files.readString(Path.of("/proc/" + p.pid() + "/cgroup"));
         // v1: one line per hierarchy ("4:memory:/jbox-test-cg-x/c1"); v2: "0::/jbox-test-cg-x/c1".
@@ -188,7 +178,7 @@ abstract class CgroupLimitsContract {
         assertThatThrownBy(() -> cgroup.create(tooLittle))
                 .isInstanceOf(CgroupException.class)
                 .hasMessageMatching("write /sys/fs/cgroup/\\S+/(cpu.cfs_quota_us|cpu.max) \"100( 100000)?\": "
-                        + "EINVAL \\(Invalid argument\\); the kernel refuses this value: choose another --cpu-quota.*");
+                        + "EINVAL \\(Invalid argument\\); the kernel refuses this value: choose another --cpus.*");
         assertThat(cgroup.exists()).isFalse();
         assertThat(cgroups.anyLeft()).as("the parent made for it").isFalse();
 
@@ -202,8 +192,7 @@ abstract class CgroupLimitsContract {
 
     @Test
     void statsCountCpuMemoryPidsAndBlockIo() throws IOException {
-        Path data = Files.createTempFile(Path.of("/var/tmp"), "jbox-test-cg-", ".data");
-        files.add(data);
+        Path data = bench.file();
         CgroupManager cgroup = cgroup("stats", only(null, null, new Resources.Pids(20)));
         HeldProcess p = runIn(cgroup, "/bin/busybox dd if=/dev/zero of=" + data + " bs=1M count=8 oflag=direct 2>/dev/null"
                 + " && /bin/busybox dd if=" + data + " of=/dev/null bs=1M iflag=direct 2>/dev/null && i=0 &&"
@@ -288,11 +277,7 @@ abstract class CgroupLimitsContract {
 
     @Test
     void dockersDeviceRulesLetAnyNodeBeMadeButOnlyTheUsualOnesBeOpened() throws IOException {
-        Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "jbox-test-cg-dev");
-        files.add(dir.resolve("null"));
-        files.add(dir.resolve("mem"));
-        files.add(dir.resolve("disk"));
-        files.add(dir);
+        Path dir = bench.directory("null", "mem", "disk");
         CgroupManager cgroup = cgroup("devices", new Resources(null, null, null, null, DeviceRule.DOCKER_DEFAULTS));
         HeldProcess p = runIn(cgroup, "cd " + dir + " && bb=/bin/busybox"
                 + " && $bb mknod null c 1 3 && echo hello > null && echo null-written"
@@ -305,10 +290,7 @@ abstract class CgroupLimitsContract {
 
     @Test
     void aDeviceNoRuleListsCannotEvenBeMade() throws IOException {
-        Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "jbox-test-cg-dev");
-        files.add(dir.resolve("null"));
-        files.add(dir.resolve("disk"));
-        files.add(dir);
+        Path dir = bench.directory("null", "disk");
         List<DeviceRule> tight = List.of(DeviceRule.deny("a", null, null, "rwm"), DeviceRule.allow("c", 1L, 3L, "rwm"));
         CgroupManager cgroup = cgroup("tight", new Resources(null, null, null, null, tight));
         HeldProcess p = runIn(cgroup, "cd " + dir + " && /bin/busybox mknod null c 1 3 && echo null-made"
@@ -320,8 +302,7 @@ abstract class CgroupLimitsContract {
 
     @Test
     void aDeviceWriteThrottleHoldsDirectWritesNearItsRate() throws Exception {
-        Path data = Files.createTempFile(Path.of("/var/tmp"), "jbox-test-cg-", ".data");
-        files.add(data);
+        Path data = bench.file();
         long[] disk = diskOf(data);
         assumeThat(disk).as("/var/tmp is on a block device (not tmpfs or 9p)").isNotNull();
         long rate = 10 * MIB;
