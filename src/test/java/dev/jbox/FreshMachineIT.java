@@ -43,8 +43,8 @@ class FreshMachineIT {
         long start = System.nanoTime();
         try {
             var r = machine.shell(command, ENV, Duration.ofMinutes(30));
-            System.out.printf("FreshMachineIT: '%s' on a fresh machine took %d s%n", command,
-                    Duration.ofNanos(System.nanoTime() - start).toSeconds());
+            System.out.printf("FreshMachineIT: '%s' on a fresh machine took %d s; it printed on stderr:%n%s", command,
+                    Duration.ofNanos(System.nanoTime() - start).toSeconds(), r.stderr());
             assertThat(r.exitCode()).as(r + "\n" + machine.file("root/jbox/target.build.log")).isZero();
             assertThat(r.stdout()).matches("hello from [a-z]+_[a-z]+\n");
             // What jbox itself says: what it installs, then that it builds. (apt may add notes of its own.)

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,9 @@ public final class FreshDebian {
         Path base = cached();
         Path root = dir.resolve("root");
         run(Duration.ofMinutes(5), "cp", "-a", base.toString(), root.toString());
+        // The cache was made in a temporary directory, which is private (0700); a machine's root
+        // directory is not: apt downloads as the user _apt.
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         // The machine's own network settings, which any fresh machine here would have: where names
         // resolve, and the certificate authorities it trusts beyond Debian's (a TLS-inspecting
         // proxy's, where there is one). They become trusted when the first run installs ca-certificates.
@@ -105,9 +109,6 @@ public final class FreshDebian {
             // with it, even if it is killed half-way.
             run(Duration.ofMinutes(20), "unshare", "--mount", "--propagation", "private", "--",
                     "debootstrap", "--variant=minbase", "bookworm", tmp.toString(), MIRROR);
-            // A temporary directory is private (0700); a machine's root directory is not: apt
-            // downloads as the user _apt.
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             // The downloaded packages are installed: a copy per test needs not carry them.
             run(Duration.ofMinutes(1), "sh", "-c", "rm -f \"$1\"/var/cache/apt/archives/*.deb", "sh", tmp.toString());
             Files.move(tmp, CACHE, StandardCopyOption.ATOMIC_MOVE);
