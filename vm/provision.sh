@@ -1,35 +1,94 @@
 #!/bin/sh
 # Installs the system packages jbox needs, on Debian 12 or Ubuntu 24.04, as root.
 # Idempotent: installs only what is missing, and says so in one line. Used by ./jbox,
-# by the test command (./run-tests), by CI (.ci/run) and by the course VM (Vagrantfile).
+# by the test command (./run-tests), by CI (.ci/run) and by the course VM (Vagrantfile,
+# which uploads this file alone: so the list lives here, not in a file beside it).
 #
-#   vm/provision.sh           what running and building jbox needs
+#   vm/provision.sh           what `./jbox run` needs, its first build included
 #   vm/provision.sh --test    ... plus what the test suite needs
 #   vm/provision.sh --bench   ... plus the peers the benchmarks compare against
+#   vm/provision.sh --check   exits 1, naming them, if any of what `./jbox run` needs looks missing
+#                             (the launcher's check before every run: no dpkg, no network, ~1 ms)
+#   vm/provision.sh --list [--test|--bench]   prints the package names, one a line
 set -eu
 
-# Package name: what it is for.
-base="default-jdk-headless maven busybox-static gcc libc6-dev"
-# QEMU and e2fsprogs: the cgroup-v2 tests run in a QEMU guest with a scratch ext4 disk (CgroupV2GuestIT).
-test="iproute2 iptables procps util-linux qemu-system-x86 e2fsprogs"
-bench="runc crun hyperfine"
+# The one list. PACKAGE, GROUP (run, test or bench), and WITNESS: a command, or an absolute path,
+# that is there when the package is (what --check looks for; dpkg itself takes ~80 ms to ask).
+packages='
+default-jdk-headless  run    javac
+maven                 run    mvn
+gcc                   run    cc
+libc6-dev             run    /usr/include/stdio.h
+busybox-static        run    busybox
+iptables              run    iptables-save
+iproute2              run    ip
+procps                test   ps
+util-linux            test   nsenter
+debootstrap           test   debootstrap
+sudo                  test   sudo
+qemu-system-x86       test   qemu-system-x86_64
+e2fsprogs             test   mkfs.ext4
+runc                  bench  runc
+crun                  bench  crun
+hyperfine             bench  hyperfine
+'
+# Why each run package: the JDK and Maven build and run the engine; gcc and libc6-dev build
+# jbox-init (static C); busybox-static is the default image; the default bridge network sets up
+# NAT with iptables-save/iptables-restore; iproute2's `ip` is how the chapter-2 lab and
+# walk-throughs look at what jbox made. The test group: ps and nsenter for the tests,
+# debootstrap for the fresh-machine test (a Debian root file system without any of the above),
+# sudo so the README's commands are tested through sudo as well as as root; QEMU and e2fsprogs
+# because the cgroup-v2 tests run in a QEMU guest with a scratch ext4 disk (CgroupV2GuestIT).
 
-want=$base
+groups=run
+mode=install
 for arg in "$@"; do
   case $arg in
-    --test) want="$want $test" ;;
-    --bench) want="$want $test $bench" ;;
-    *) echo "usage: vm/provision.sh [--test|--bench]" >&2; exit 2 ;;
+    --test) groups="run test" ;;
+    --bench) groups="run test bench" ;;
+    --check) mode=check ;;
+    --list) mode=list ;;
+    *) echo "usage: vm/provision.sh [--test|--bench] [--check|--list]" >&2; exit 2 ;;
   esac
 done
 
+# An account's PATH may lack the sbin directories (su without -), where iptables-save lives.
+PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
+
+present() { # WITNESS
+  case $1 in
+    /*) [ -e "$1" ] ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
+# Prints "PACKAGE WITNESS" for each package of the chosen groups.
+chosen() {
+  echo "$packages" | while read -r name group witness; do
+    case " $groups " in *" $group "*) echo "$name $witness" ;; esac
+  done
+}
+
+case $mode in
+  list)
+    chosen | while read -r name _; do echo "$name"; done
+    exit 0 ;;
+  check)
+    missing=$(chosen | while read -r name witness; do present "$witness" || printf ' %s' "$name"; done)
+    if [ -n "$missing" ]; then
+      echo "missing:$missing"
+      exit 1
+    fi
+    exit 0 ;;
+esac
+
 if [ "$(id -u)" != 0 ]; then
-  echo "vm/provision.sh installs packages and needs root: sudo vm/provision.sh $*" >&2
+  echo "vm/provision.sh installs packages and needs root: run it as root, or with sudo: sudo $0 $*" >&2
   exit 1
 fi
 
 missing=""
-for p in $want; do
+for p in $(chosen | while read -r name _; do echo "$name"; done); do
   # A JDK 17 or newer already on the PATH (e.g. Temurin) is as good as Debian's.
   if [ "$p" = default-jdk-headless ] && command -v javac >/dev/null 2>&1 \
      && [ "$(javac -version 2>&1 | sed -n 's/^javac \([0-9]*\).*/\1/p')" -ge 17 ] 2>/dev/null; then
@@ -39,8 +98,8 @@ for p in $want; do
 done
 
 # The course VM's Vagrantfile is checked by the tests where Vagrant is packaged (Debian 12 has it).
-case " $want " in
-  *" procps "*)
+case " $groups " in
+  *" test "*)
     if ! command -v vagrant >/dev/null && apt-cache show vagrant >/dev/null 2>&1; then
       missing="$missing vagrant"
     fi ;;

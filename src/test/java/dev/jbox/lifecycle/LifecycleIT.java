@@ -68,6 +68,7 @@ class LifecycleIT {
         }
         assertThat(jbox("exec", "box", "sh", "-c", "exit 4").exitCode()).isEqualTo(4);
         assertThat(jbox("exec", "box", "no-such-command").exitCode()).isEqualTo(127);
+        ok("rm", "-f", "box");
     }
 
     @Test
@@ -99,6 +100,7 @@ class LifecycleIT {
         String zombies = "ps -o stat,comm | grep -c '^Z'; true";
         assertThat(ok("exec", "plain", "sh", "-c", zombies).stdout().strip()).isEqualTo("1");
         assertThat(ok("exec", "tini", "sh", "-c", zombies).stdout().strip()).isEqualTo("0");
+        ok("rm", "-f", "plain", "tini");
     }
 
     @Test
@@ -136,6 +138,7 @@ class LifecycleIT {
         oneLineError(jbox("run", "-d", "-t", "busybox", "true"), "-d with -t");
         oneLineError(jbox("run", "--namespaces", "pid,time", "busybox", "true"), "unknown namespace 'time'");
         oneLineError(jbox("kill", "-s", "NOPE", "taken"), "unknown signal");
+        ok("rm", "-f", "taken");
     }
 
     @Test
@@ -144,6 +147,7 @@ class LifecycleIT {
         assertThat(ok("exec", a.substring(0, 6), "true").exitCode()).isZero();
         assertThat(ok("inspect", a).stdout()).contains(a);
         oneLineError(jbox("exec", "", "true"), "no such container");
+        ok("rm", "-f", a);
     }
 
     @Test

@@ -137,6 +137,7 @@ class NetworkingIT {
                 // container -> container, straight across the bridge: each sees the other's own address
         assertThat(ok("run", "--rm", "busybox", "wget", "-qO-", "http://" + web + "/hostname").stdout()).isEqualTo("web\n");
         assertThat(ok("exec", "web", "udp-echo", echo, "5300", "hey").stdout()).isEqualTo("echo hey (from " + web + ")\n");
+        ok("rm", "-f", "web", "echo");
     }
 
     @Test
@@ -167,6 +168,7 @@ class NetworkingIT {
         assertThat(bridge.get("Gateway").asText()).isEqualTo(gateway);
         assertThat(bridge.get("IPPrefixLen").asInt()).isEqualTo(24);
         assertThat(bridge.get("HostVeth").asText()).startsWith(Cli.NETWORK_PREFIX + "-");
+        ok("rm", "-f", "web");
     }
 
     @Test
@@ -223,6 +225,7 @@ class NetworkingIT {
         assertThat(ok("network", "rm", "back").stdout()).isEqualTo("back\n");
         assertThat(sh("ip", "-o", "link")).doesNotContain(bridge + ":");
         assertThat(ok("network", "ls").stdout()).contains("front").doesNotContain("back");
+        ok("rm", "-f", "ui", "plain");
     }
 
     @Test
@@ -238,6 +241,7 @@ class NetworkingIT {
         assertThat(inspect("nonet").get("HostConfig").get("NetworkMode").asText()).as("no NET namespace: the host's network")
                 .isEqualTo("host");
         assertThat(sh("ip", "-o", "link")).doesNotContain(Cli.NETWORK_PREFIX);
+        ok("rm", "-f", "nonet");
     }
 
     @Test
@@ -321,6 +325,7 @@ class NetworkingIT {
             assertThat(dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList())
                     .containsExactly("bridge", "once");
         }
+        ok("rm", "-f", "first");
     }
 
     // ---- helpers ---------------------------------------------------------------------------

@@ -70,33 +70,46 @@ public final class Cli {
     }
 
     public static Result run(List<String> argv, Map<String, String> env) {
+        return run(argv, env, java.time.Duration.ofSeconds(120));
+    }
+
+    public static Result run(List<String> argv, Map<String, String> env, java.time.Duration timeout) {
         try {
             ProcessBuilder pb = new ProcessBuilder(argv).directory(REPO.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().putAll(NETWORK_NAMES);
             pb.environment().putAll(env);
             Process p = pb.start();
+            var out = new java.io.ByteArrayOutputStream();
             var err = new java.io.ByteArrayOutputStream();
-            Thread pump = new Thread(() -> {
-                try {
-                    p.getErrorStream().transferTo(err);
-                } catch (IOException ignored) {
-                    // process gone
-                }
-            });
-            pump.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            // Both streams are read by threads of their own, so the timeout holds even when the
+            // command never closes its output.
+            List<Thread> pumps = List.of(pump(p.getInputStream(), out), pump(p.getErrorStream(), err));
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("timed out: " + argv);
+                throw new AssertionError("timed out after " + timeout + ": " + argv + "\nprinted: " + out + err);
             }
-            pump.join();
-            return new Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+            for (Thread t : pumps) {
+                t.join();
+            }
+            return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new AssertionError("cannot run " + argv, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    private static Thread pump(java.io.InputStream from, java.io.OutputStream to) {
+        Thread t = new Thread(() -> {
+            try {
+                from.transferTo(to);
+            } catch (IOException ignored) {
+                // the process is gone
+            }
+        });
+        t.start();
+        return t;
     }
 }

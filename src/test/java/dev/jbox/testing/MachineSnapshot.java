@@ -13,15 +13,20 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * What the machine holds that jbox could leak: mounts, processes living in another root,
- * this JVM's child processes and engine threads, network namespaces and links, cgroups,
- * iptables rules, ip_forward and temporary files. Two snapshots, before and after the suite, must be equal.
+ * What the machine holds that jbox could leak: mounts, namespaces held by processes, processes in
+ * another mount namespace or root, this JVM's child processes and engine threads, network
+ * namespaces and links, cgroups, iptables rules, ip_forward and temporary files. Two snapshots,
+ * before and after the suite, must be equal. {@link EachTestCleansUp} checks each test on its own.
  */
 public record MachineSnapshot(Map<String, Set<String>> things) {
     public static MachineSnapshot take() {
         Map<String, Set<String>> t = new TreeMap<>();
         t.put("mounts", mounts());
-        t.put("processes in another root", processesInOtherRoots());
+        List<ProcessInfo> processes = ProcessInfo.all();
+        t.put("processes in another root", processesInOtherRoots(processes));
+        // A pivoted container process reads "/" as its root: its mount namespace gives it away.
+        t.put("processes in another mount namespace", processesInOtherMountNamespaces(processes));
+        t.put("namespaces held by processes", namespaces(ProcessInfo.allThreads()));
         t.put("child processes of the test JVM", children());
         t.put("engine threads", engineThreads());
         t.put("network namespaces", list(Path.of("/run/netns")));
@@ -56,23 +61,24 @@ public record MachineSnapshot(Map<String, Set<String>> things) {
         return mounts;
     }
 
-    private static Set<String> processesInOtherRoots() {
+    private static Set<String> processesInOtherRoots(List<ProcessInfo> processes) {
         Set<String> procs = new TreeSet<>();
-        for (Path p : listPaths(Path.of("/proc"))) {
-            String pid = p.getFileName().toString();
-            if (!pid.chars().allMatch(Character::isDigit)) {
-                continue;
-            }
-            try {
-                String root = Files.readSymbolicLink(p.resolve("root")).toString();
-                if (!root.equals("/")) {
-                    procs.add(pid + " " + Files.readString(p.resolve("comm")).strip() + " root=" + root);
-                }
-            } catch (IOException | UnsupportedOperationException e) {
-                // gone meanwhile, or a kernel thread
-            }
-        }
+        processes.stream().filter(p -> !p.root().equals("/")).forEach(p -> procs.add(p.id() + " " + p.comm() + " root=" + p.root()));
         return procs;
+    }
+
+    private static Set<String> processesInOtherMountNamespaces(List<ProcessInfo> processes) {
+        Set<String> procs = new TreeSet<>();
+        processes.stream().filter(ProcessInfo::inAnotherMountNamespace)
+                .forEach(p -> procs.add(p.id() + " " + p.comm() + " " + p.namespaces().get("mnt")));
+        return procs;
+    }
+
+    /** Every namespace some process or thread is in, e.g. "net:[4026532281]". */
+    static Set<String> namespaces(List<ProcessInfo> threads) {
+        Set<String> ns = new TreeSet<>();
+        threads.forEach(t -> ns.addAll(t.namespaces().values()));
+        return ns;
     }
 
     private static Set<String> children() {
