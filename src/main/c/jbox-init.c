@@ -13,7 +13,8 @@
  *          read instead of polling the status file (runc's init pipe plays this part); end of
  *          file without a pid means the shim failed, and its error is on stderr
  *   -n     a new PID namespace, whose pid 1 is the child (without it the child is an ordinary process)
- *   -x     exec mode (jbox exec): no shim, no namespace, no "go": drop capabilities and exec
+ *   -x     exec mode (jbox exec): no shim, no namespace: drop capabilities and exec; with -w, first
+ *          wait for "go" on fd 3, so the engine can put the process in the container's cgroup
  *   -r     stay pid 1 as a tiny init (docker run --init): reap zombies, forward signals
  *   -c     the capabilities to keep, as a hex mask (everything else is dropped)
  *   -t     the terminal (inside the container) to make the controlling one
@@ -196,7 +197,7 @@ static int reap(char *program, char **argv, uint64_t caps) {
 // end::reap[]
 
 int main(int argc, char **argv) {
-    int reaper = 0, new_pid_ns = 0, exec_only = 0, new_cgroup_ns = 0;
+    int reaper = 0, new_pid_ns = 0, exec_only = 0, new_cgroup_ns = 0, wait_go = 0;
     char *cgroup_fs[MAX_PATHS];
     int ncgroup_fs = 0;
     uint64_t caps = ~0ULL;
@@ -204,11 +205,12 @@ int main(int argc, char **argv) {
     const char *readonly[MAX_PATHS], *masked[MAX_PATHS];
     int nreadonly = 0, nmasked = 0;
     int opt;
-    while ((opt = getopt(argc, argv, "+nrxCc:t:R:M:G:")) != -1) {
+    while ((opt = getopt(argc, argv, "+nrxwCc:t:R:M:G:")) != -1) {
         switch (opt) {
         case 'n': new_pid_ns = 1; break;
         case 'r': reaper = 1; break;
         case 'x': exec_only = 1; break;
+        case 'w': wait_go = 1; break;
         case 'C': new_cgroup_ns = 1; break;
         case 'G':
             if (ncgroup_fs == MAX_PATHS) {
@@ -239,6 +241,13 @@ int main(int argc, char **argv) {
     char *program = argv[optind];
     char **program_argv = argv + optind + 1;
     if (exec_only) {
+        char go;
+        if (wait_go && read(GO_FD, &go, 1) != 1) {
+            _exit(125); /* the engine gave up on this process */
+        }
+        if (wait_go) {
+            close(GO_FD);
+        }
         if (tty) {
             take_terminal(tty);
         }

@@ -77,10 +77,7 @@ public final class CgroupsFeature implements Feature {
     }
     // end::created[]
 
-    /**
-     * The exec'd process joins the container's cgroup right after its spawn: a few instructions of
-     * jbox-init run outside it first (runc avoids even that by routing exec through its init).
-     */
+    /** The exec'd process joins the container's cgroup while jbox-init holds it before its command. */
     @Override
     public void execed(ContainerRecord record, int pid) {
         manager(record).apply(pid);

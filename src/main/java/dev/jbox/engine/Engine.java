@@ -410,9 +410,15 @@ public final class Engine {
             ContainerSpec spec = c.spec().toBuilder().args(request.command()).env(Environment.dedupe(env))
                     .cwd(request.workdir() != null ? request.workdir() : c.workdir()).terminal(request.tty()).build();
             Exec.Process p = Exec.start(c.pid(), c.namespaces(), spec, stdio);
-            for (Feature f : chapters.get(c.chapter()).features()) {
-                f.execed(c, p.pid());
+            try {
+                for (Feature f : chapters.get(c.chapter()).features()) {
+                    f.execed(c, p.pid());
+                }
+            } catch (RuntimeException | Error e) {
+                p.abort();
+                throw e;
             }
+            p.go(); // in its cgroup before it runs one instruction of the command
             return new ExecedProcess(p.pid(), p.ptyMaster());
         } finally {
             opened.forEach(Kernel::closeQuietly);

@@ -23,8 +23,26 @@ public final class Exec {
     private Exec() {
     }
 
-    /** A started exec'd process: its pid (a child of this JVM) and, with a tty, the pty's master. */
-    public record Process(int pid, int ptyMaster) {
+    /**
+     * An exec'd process, held before its command like a container's pid 1: its pid (a child of
+     * this JVM), with a tty the pty's master, and the "go" pipe that {@link #go} writes.
+     */
+    public record Process(int pid, int ptyMaster, int goPipe) {
+        /** Lets the command run (once the engine has put the process where it belongs, e.g. its cgroup). */
+        public void go() {
+            try {
+                Kernel.write(goPipe, new byte[] {'g'});
+            } finally {
+                Kernel.closeQuietly(goPipe);
+            }
+        }
+
+        /** Gives up: jbox-init exits 125 without running the command. */
+        public void abort() {
+            Kernel.closeQuietly(goPipe);
+            Kernel.closeQuietly(ptyMaster);
+            Kernel.waitpid(pid);
+        }
     }
 
     /**
@@ -34,14 +52,19 @@ public final class Exec {
     public static Process start(int containerPid, List<Namespace> namespaces, ContainerSpec spec, Launch.Stdio stdio) {
         // Opened here, before any setns: afterwards "/proc" would mean the container's /proc.
         Map<String, Integer> fds = new LinkedHashMap<>();
+        int[] go = Kernel.pipe();
         try {
             for (Namespace ns : namespaces) {
                 fds.put(ns.procName(), openNamespace(containerPid, ns.procName()));
             }
             fds.put("mnt", openNamespace(containerPid, "mnt"));
-            return ContainerThread.call("jbox-exec", () -> enterAndSpawn(fds, spec, stdio));
+            Process p = ContainerThread.call("jbox-exec", () -> enterAndSpawn(fds, spec, stdio, go));
+            go[1] = -1; // now the process's to write
+            return p;
         } finally {
             fds.values().forEach(Kernel::closeQuietly);
+            Kernel.closeQuietly(go[0]);
+            Kernel.closeQuietly(go[1]);
         }
     }
 
@@ -54,7 +77,7 @@ public final class Exec {
         }
     }
 
-    private static Process enterAndSpawn(Map<String, Integer> fds, ContainerSpec spec, Launch.Stdio stdio) {
+    private static Process enterAndSpawn(Map<String, Integer> fds, ContainerSpec spec, Launch.Stdio stdio, int[] go) {
         // tag::setns[]
         Kernel.unshare(Kernel.CLONE_FS); // setns into a mount namespace needs a file-system context of our own
         for (var ns : fds.entrySet()) {
@@ -65,8 +88,8 @@ public final class Exec {
         int[] pty = spec.process().terminal() ? Terminal.openPty("/dev/pts/ptmx") : new int[] {-1, -1};
         try {
             List<String> argv = InitCommand.forExec().argv(spec, program, pty[1]);
-            Spawn spawn = Launcher.spawnOf(RootFilesystem.INIT_PATH, argv, spec, stdio);
-            return new Process(Launcher.spawn(spawn, program), pty[0]);
+            Spawn spawn = Launcher.spawnOf(RootFilesystem.INIT_PATH, argv, spec, stdio).fd(3, go[0]);
+            return new Process(Launcher.spawn(spawn, program), pty[0], go[1]);
         } catch (RuntimeException e) {
             Kernel.closeQuietly(pty[0]);
             throw e;

@@ -47,7 +47,7 @@ final class InitCommand {
 
     /** For {@code jbox exec}: no shim, no namespace; drop capabilities and exec. */
     static InitCommand forExec() {
-        return new InitCommand(List.of("-x"));
+        return new InitCommand(List.of("-x", "-w"));
     }
 
     /** The whole argv, ending with the container's command; {@code ptyNumber} < 0 for no terminal. */

@@ -34,6 +34,6 @@ class InitCommandTest {
     void execOnlyDropsCapabilitiesAndExecs() {
         ContainerSpec s = spec().namespaces(EnumSet.allOf(Namespace.class)).maskedPaths(List.of("/proc/kcore")).build();
         assertThat(InitCommand.forExec().argv(s, "/bin/sh", -1))
-                .containsExactly("/dev/.jbox-init", "-x", "-c", "5", "--", "/bin/sh", "sh", "-c", "echo hi");
+                .containsExactly("/dev/.jbox-init", "-x", "-w", "-c", "5", "--", "/bin/sh", "sh", "-c", "echo hi");
     }
 }
