@@ -143,6 +143,8 @@ public final class LabProbe {
         });
         expect(t.sawInside, "after PivotRoot.into the thread does not see the new root's /inside as /inside");
         expect(t.cwdIsRoot, "after PivotRoot.into the thread's working directory is not the new /");
+        expect(t.mountPoints.equals(List.of("/")), "after PivotRoot.into the mount namespace holds " + t.mountPoints.size()
+                + " mounts, not only the new root (first: " + t.mountPoints.get(0) + "): the old root is still mounted");
         expect(!t.sawSecret, "after PivotRoot.into the thread still reads a secret file of the host's by its path");
         expect(!t.escaped, "after PivotRoot.into a chroot escape ('..' from a deeper chroot) reached the host's tree:"
                 + " the old root is still mounted");
@@ -153,7 +155,8 @@ public final class LabProbe {
     }
 
     /** What a thread saw after calling the student's method, and what the engine saw of it. */
-    private record Entered(Path root, Path cwd, boolean cwdIsRoot, boolean sawInside, boolean sawSecret, boolean escaped) {
+    private record Entered(Path root, Path cwd, List<String> mountPoints, boolean cwdIsRoot, boolean sawInside, boolean sawSecret,
+            boolean escaped) {
     }
 
     interface Step {
@@ -193,6 +196,7 @@ public final class LabProbe {
         entered.await();
         Path root = null;
         Path cwd = null;
+        List<String> mountPoints = List.of();
         if (!Files.isDirectory(Path.of("/proc/self/task"))) {
             throw new Failed("after the method the engine's other threads left the host's root too"
                     + " (they no longer see /proc): unshare CLONE_FS before chroot");
@@ -200,13 +204,16 @@ public final class LabProbe {
         if (result[5] == null) {
             root = Files.readSymbolicLink(Path.of("/proc/" + result[0] + "/root"));
             cwd = Files.readSymbolicLink(Path.of("/proc/" + result[0] + "/cwd"));
+            // The thread's mount table, as the thread sees it (mount points relative to its root).
+            mountPoints = Files.readAllLines(Path.of("/proc/" + result[0] + "/mountinfo")).stream()
+                    .map(l -> Sandbox.unescape(l.split(" ")[4])).toList();
         }
         looked.countDown();
         thread.join();
         if (result[5] != null) {
             throw new Failed("the method threw " + result[5]);
         }
-        return new Entered(root, cwd, (Boolean) result[1], (Boolean) result[2], (Boolean) result[3], (Boolean) result[4]);
+        return new Entered(root, cwd, mountPoints, (Boolean) result[1], (Boolean) result[2], (Boolean) result[3], (Boolean) result[4]);
     }
 
     private Path newRoot() throws IOException {
