@@ -24,10 +24,7 @@ public final class ChrootRuntime implements ContainerRuntime {
     static int spawnInJail(ContainerSpec spec, Launch launch) {
         return ContainerThread.call("jbox-chroot", () -> {
             // tag::jail[]
-            // Threads of one process share a root directory unless a thread asks for its own
-            // copy; with CLONE_FS unshared, chroot changes this thread (and its children) only.
-            Kernel.unshare(Kernel.CLONE_FS);
-            Kernel.chroot(spec.rootfs().toString());
+            Jail.enter(spec.rootfs());
             String program = Launcher.enter(spec);
             Spawn spawn = Launcher.spawnOf(program, spec.process().args(), spec, launch.stdio());
             // end::jail[]

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 final class LabCommand {
 
     @Command(name = "check", mixinStandardHelpOptions = true, preprocessor = OptionsAnywhere.class, description = {
-            "Grade chapter N's exercises: one PASS/FAIL line each, a reason under each FAIL, then the score.",
+            "Grade chapter N's exercises: build the engine with each of your files and run the chapter's checks on it;",
+            "one PASS/FAIL line each, a reason under each FAIL, then the score.",
             "Grades lab/NN (the student's work) unless told otherwise. Exit status 0 only if every exercise passes."})
     static final class Check implements Callable<Integer> {
         @Parameters(paramLabel = "N", description = "The chapter.")
@@ -35,7 +36,7 @@ final class LabCommand {
         Path lab;
 
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
-                description = "Give up on an exercise's check after this long (default: ${DEFAULT-VALUE}).")
+                description = "Give up on an exercise's checks after this long (default: ${DEFAULT-VALUE}).")
         long timeout;
 
         @Override
@@ -52,8 +53,8 @@ final class LabCommand {
                         : "it holds the lab's starting points: restore it with git checkout -- " + repository.relativize(work)));
             }
             System.out.println("grading " + (work.startsWith(repository) ? repository.relativize(work) : work)
-                    + " against " + repository.relativize(chapterLab.dir().resolve("checks")));
-            List<Verdict> verdicts = new Grader(repository, timeout).grade(chapterLab, work, v -> {
+                    + " against chapter " + chapter + "'s engine");
+            List<Verdict> verdicts = new Grader(timeout).grade(chapterLab, work, v -> {
                 System.out.println(v.line());
                 v.details().forEach(System.out::println);
                 System.out.flush();

@@ -5,14 +5,13 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The graded part of a chapter's lab: {@code chapters/NN-name/checks/exercise-K.txt} (the checks),
- * {@code chapters/NN-name/solutions/} (the reference solutions) and {@code lab/NN/} (where the
- * student's work lives), all relative to the repository's top directory.
+ * The graded part of a chapter's lab: its {@link Exercise}s (methods of the engine),
+ * {@code chapters/NN-name/solutions/} (copies of the engine's files: the reference solutions) and
+ * {@code lab/NN/} (the skeletons, where the student's work lives), relative to the repository's top directory.
  */
 public record ChapterLab(int number, Path repository, Path dir) {
 
@@ -26,20 +25,20 @@ public record ChapterLab(int number, Path repository, Path dir) {
                     .orElseThrow(() -> new JboxException("there is no chapter " + number + " in " + chapters
                             + "; chapters with graded exercises: " + numbers(graded)));
             ChapterLab lab = new ChapterLab(number, repository, dir);
-            if (lab.checks().isEmpty()) {
-                throw new JboxException("chapter " + number + " has no graded exercises (no " + repository.relativize(dir)
-                        + "/checks/exercise-K.txt); chapters with graded exercises: " + numbers(graded));
+            if (lab.exercises().isEmpty()) {
+                throw new JboxException("chapter " + number + " has no graded exercises; chapters with graded exercises: "
+                        + numbers(graded));
             }
             return lab;
         }
     }
 
-    /** Every chapter that has checks, in order. */
+    /** Every chapter that has graded exercises, in order. */
     public static List<ChapterLab> all(Path repository) {
         try (Stream<Path> dirs = list(repository.resolve("chapters"))) {
             return dirs.filter(d -> d.getFileName().toString().matches("\\d\\d-.+"))
                     .map(d -> new ChapterLab(Integer.parseInt(d.getFileName().toString().substring(0, 2)), repository, d))
-                    .filter(lab -> !lab.checks().isEmpty())
+                    .filter(lab -> !lab.exercises().isEmpty())
                     .toList();
         }
     }
@@ -73,15 +72,8 @@ public record ChapterLab(int number, Path repository, Path dir) {
         return dir != null && Files.isDirectory(dir.resolve("chapters"));
     }
 
-    public List<Check> checks() {
-        Path checks = dir.resolve("checks");
-        if (!Files.isDirectory(checks)) {
-            return List.of();
-        }
-        try (Stream<Path> files = list(checks)) {
-            return files.filter(f -> Check.FILE_NAME.matcher(f.getFileName().toString()).matches())
-                    .map(Check::read).sorted(Comparator.comparingInt(Check::exercise)).toList();
-        }
+    public List<Exercise> exercises() {
+        return Exercise.of(number);
     }
 
     public Path solutions() {

@@ -52,6 +52,15 @@ final class Sandbox {
         return Map.of("JBOX_ROOT", store().toString(), "TMPDIR", tmp().toString());
     }
 
+    /** A directory of the sandbox that is not the check's {@code TMPDIR}: what is left there is no leftover. */
+    Path scratch(String name) {
+        try {
+            return Files.createDirectories(dir.resolve(name));
+        } catch (IOException e) {
+            throw new JboxException("cannot create " + dir.resolve(name) + ": " + e.getMessage());
+        }
+    }
+
     private Path store() {
         return dir.resolve("store");
     }

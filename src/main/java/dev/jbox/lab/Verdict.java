@@ -6,16 +6,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The grade of one exercise: whether every command of its check did what the check says, and if
- * not, why (the first command that did not: what was expected, what came out); plus whatever the
- * check left behind that the grader had to remove.
+ * The grade of one exercise: whether the engine built with the student's file passed the
+ * exercise's checks, and if not, why (the first check that did not hold, or the compiler's first
+ * error); plus whatever the check left behind that the grader had to remove.
  */
-public record Verdict(Check check, boolean passed, List<String> reason, List<String> leftovers, Duration took) {
+public record Verdict(Exercise exercise, boolean passed, List<String> reason, List<String> leftovers, Duration took) {
     private static final int WIDTH = 72;
 
     /** One line, as xv6's {@code make grade} prints: {@code exercise 1: title ...... PASS (1.2 s)}. */
     public String line() {
-        String name = "exercise " + check.exercise() + ": " + check.title() + " ";
+        String name = "exercise " + exercise.number() + ": " + exercise.title() + " ";
         String dots = ".".repeat(Math.max(3, WIDTH - name.length()));
         return name + dots + (passed ? " PASS" : " FAIL") + String.format(Locale.ROOT, " (%.1f s)", took.toMillis() / 1000.0);
     }

@@ -90,14 +90,7 @@ public final class NamespaceRuntime implements ContainerRuntime {
     /** Runs on the container thread: from here on, this thread is inside the container. */
     private Created createInNamespaces(ContainerSpec spec, Launch.Stdio stdio, int goPipe, int statusFd, int syncPipe) {
         // tag::unshare[]
-        int flags = Kernel.CLONE_FS | Kernel.CLONE_NEWNS;
-        for (Namespace ns : spec.linux().namespaces()) {
-            // jbox-init makes the PID namespace, and the cgroup namespace once pid 1 is in its cgroup
-            if (ns != Namespace.PID && ns != Namespace.CGROUP) {
-                flags |= ns.cloneFlag();
-            }
-        }
-        Kernel.unshare(flags);
+        Kernel.unshare(UnshareFlags.of(spec.linux().namespaces()));
         if (spec.has(Namespace.UTS) && spec.hostname() != null) {
             Kernel.sethostname(spec.hostname());
         }

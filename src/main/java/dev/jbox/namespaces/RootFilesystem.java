@@ -1,6 +1,5 @@
 package dev.jbox.namespaces;
 
-import static dev.jbox.kernel.Kernel.MNT_DETACH;
 import static dev.jbox.kernel.Kernel.MS_BIND;
 import static dev.jbox.kernel.Kernel.MS_NODEV;
 import static dev.jbox.kernel.Kernel.MS_NOEXEC;
@@ -136,17 +135,10 @@ public final class RootFilesystem {
     }
     // end::files[]
 
-    // tag::pivot[]
     /** Makes {@code rootfs} the root of this mount namespace and detaches the old root entirely. */
     void pivot(Path rootfs) {
-        kernel.chdir(rootfs.toString());
-        // pivot_root(".", ".") stacks the old root on top of the new one; unmounting "."
-        // then removes the old root, so no path leads back to the host's tree.
-        kernel.pivotRoot(".", ".");
-        kernel.umount(".", MNT_DETACH);
-        kernel.chdir("/");
+        PivotRoot.into(kernel, rootfs);
     }
-    // end::pivot[]
 
     private static void mkdirs(Path rootfs, String... dirs) {
         for (String d : dirs) {

@@ -1,0 +1,29 @@
+package dev.jbox.lab;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One graded exercise: a method of the engine the student writes, in {@code source} (a file of
+ * the engine, relative to the repository), whose skeleton is {@code lab/NN/} plus its file name.
+ */
+public record Exercise(int chapter, int number, String title, String source) {
+    static final List<Exercise> ALL = List.of(
+            new Exercise(1, 1, "Jail.enter: unshare CLONE_FS, chroot, chdir", "src/main/java/dev/jbox/chroot/Jail.java"),
+            new Exercise(2, 1, "UnshareFlags.of: the namespaces to unshare", "src/main/java/dev/jbox/namespaces/UnshareFlags.java"),
+            new Exercise(2, 2, "PivotRoot.into: pivot_root and detach the host", "src/main/java/dev/jbox/namespaces/PivotRoot.java"));
+
+    public static List<Exercise> of(int chapter) {
+        return ALL.stream().filter(e -> e.chapter == chapter).toList();
+    }
+
+    /** The file the student edits, e.g. {@code Jail.java}. */
+    public String fileName() {
+        return Path.of(source).getFileName().toString();
+    }
+
+    /** e.g. {@code dev.jbox.chroot.Jail}. */
+    public String className() {
+        return source.substring("src/main/java/".length(), source.length() - ".java".length()).replace('/', '.');
+    }
+}
