@@ -81,39 +81,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container.")
     String workdir;
 
-    // ---- chapter 3: cgroups. Values are parsed as Docker parses them (512m, 1.5). ----
-    @Option(names = {"-m", "--memory"}, paramLabel = "BYTES", description = "Memory limit (e.g. 512m).")
-    String memory;
-    @Option(names = "--memory-swap", paramLabel = "BYTES", description = "Memory plus swap (-1: unlimited swap).")
-    String memorySwap;
-    @Option(names = "--memory-reservation", paramLabel = "BYTES", description = "Memory soft limit.")
-    String memoryReservation;
-    @Option(names = "--oom-kill-disable", description = "Do not let the OOM killer kill the container's processes.")
-    boolean oomKillDisable;
-    @Option(names = "--cpus", paramLabel = "N", description = "CPUs the container may use (e.g. 1.5).")
-    String cpus;
-    @Option(names = {"-c", "--cpu-shares"}, paramLabel = "N", description = "Relative CPU weight (default 1024).")
-    String cpuShares;
-    @Option(names = "--cpu-period", paramLabel = "US", description = "CFS period in microseconds.")
-    String cpuPeriod;
-    @Option(names = "--cpu-quota", paramLabel = "US", description = "CFS quota in microseconds per period.")
-    String cpuQuota;
-    @Option(names = "--cpuset-cpus", paramLabel = "LIST", description = "CPUs the container may run on (0-1,3).")
-    String cpusetCpus;
-    @Option(names = "--cpuset-mems", paramLabel = "LIST", description = "Memory nodes the container may use.")
-    String cpusetMems;
-    @Option(names = "--pids-limit", paramLabel = "N", description = "Most processes at once (-1: unlimited).")
-    String pidsLimit;
-    @Option(names = "--blkio-weight", paramLabel = "N", description = "Relative block IO weight (10-1000).")
-    String blkioWeight;
-    @Option(names = "--device-read-bps", paramLabel = "DEV:RATE", description = "Read rate limit of a device (e.g. /dev/sda:10mb).")
-    List<String> deviceReadBps = new ArrayList<>();
-    @Option(names = "--device-write-bps", paramLabel = "DEV:RATE", description = "Write rate limit of a device.")
-    List<String> deviceWriteBps = new ArrayList<>();
-    @Option(names = "--device-read-iops", paramLabel = "DEV:N", description = "Read IO/s limit of a device.")
-    List<String> deviceReadIops = new ArrayList<>();
-    @Option(names = "--device-write-iops", paramLabel = "DEV:N", description = "Write IO/s limit of a device.")
-    List<String> deviceWriteIops = new ArrayList<>();
+    // ---- chapter 3: cgroups (the same flags as jbox update) ----
+    @picocli.CommandLine.Mixin
+    CgroupOptions cgroup;
+
     @Option(names = "--cgroup-parent", paramLabel = "PATH", description = "The cgroup under which the container's goes (default jbox).")
     String cgroupParent;
 
@@ -161,27 +132,10 @@ final class RunCommand implements Callable<Integer> {
 
     /** The cgroup flags as Docker's CLI and daemon check them; null when none was given (the chapter's defaults). */
     private Resources resources(Set<String> given) {
-        if (given.stream().noneMatch(o -> o.startsWith("--memory") || o.startsWith("--cpu") || o.startsWith("--device-")
-                || o.equals("--pids-limit") || o.equals("--blkio-weight") || o.equals("--oom-kill-disable"))) {
+        if (!cgroup.anyGiven(given)) {
             return null;
         }
-        ResourceFlags f = new ResourceFlags();
-        if (memory != null) f.memory(memory);
-        if (memorySwap != null) f.memorySwap(memorySwap);
-        if (memoryReservation != null) f.memoryReservation(memoryReservation);
-        f.oomKillDisable(oomKillDisable);
-        if (cpus != null) f.cpus(cpus);
-        if (cpuShares != null) f.cpuShares(cpuShares);
-        if (cpuPeriod != null) f.cpuPeriod(cpuPeriod);
-        if (cpuQuota != null) f.cpuQuota(cpuQuota);
-        if (cpusetCpus != null) f.cpusetCpus(cpusetCpus);
-        if (cpusetMems != null) f.cpusetMems(cpusetMems);
-        if (pidsLimit != null) f.pidsLimit(pidsLimit);
-        if (blkioWeight != null) f.blkioWeight(blkioWeight);
-        deviceReadBps.forEach(f::deviceReadBps);
-        deviceWriteBps.forEach(f::deviceWriteBps);
-        deviceReadIops.forEach(f::deviceReadIops);
-        deviceWriteIops.forEach(f::deviceWriteIops);
+        ResourceFlags f = cgroup.flags();
         Resources r = f.toResources(Machine.current());
         f.warnings().forEach(w -> System.err.println("WARNING: " + w));
         return r;
