@@ -115,6 +115,7 @@ class RoutedLanHostIT {
             assertThat(ok("run", "--rm", "busybox", "sh", "-c", "echo hello | nc " + NEIGHBOUR + " 9000").stdout())
                     .isEqualTo("lan saw " + HOST_ON_LAN + ": hello\n");
         }
+        ok("rm", "-f", "web");
     }
 
     /**
@@ -132,6 +133,7 @@ class RoutedLanHostIT {
         inNetns(lan, "ip", "route", "add", "127.0.0.1/32", "via", HOST_ON_LAN, "dev", "eth0");
         inNetns(lan, "sysctl", "-qw", "net.ipv4.conf.eth0.route_localnet=1");
         assertThat(connects(lan, "127.0.0.1", LOOPBACK_ONLY)).as("127.0.0.1:" + LOOPBACK_ONLY + " from the LAN").isFalse();
+        ok("rm", "-f", "admin");
     }
 
     private Cli.Result jbox(String... args) {

@@ -37,7 +37,9 @@ public record Leftovers(List<ProcessInfo> processes, List<ProcessInfo> jvmThread
             }
             Set<String> made = newNamespaces(p);
             boolean child = children.contains(p.id());
-            if (child || (!made.isEmpty() || !p.root().equals("/")) && p.mentionsAny(testDirs)) {
+            // A container (namespaces of its own, or another root) the test started, or one of its store's:
+            // a helper process in the host's namespaces (a test's held process) is the test's @AfterEach's business.
+            if ((!made.isEmpty() || !p.root().equals("/")) && (child || p.mentionsAny(testDirs))) {
                 left.add("process " + p.id() + " (" + p.comm() + ")" + (p.root().equals("/") ? "" : " root " + p.root())
                         + (made.isEmpty() ? "" : " in namespaces the test made: " + made)
                         + (child ? ", a child of the test JVM" : ""));
