@@ -2,6 +2,7 @@ package dev.jbox.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jbox.testing.ChapterTest;
 import dev.jbox.testing.Cli;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Docker's verbs, through the real launcher, with no daemon between one command and the next. */
@@ -24,7 +24,15 @@ class LifecycleIT {
         Cli.removeAll(store);
     }
 
+    /** The chapter whose engine this test's {@code jbox run}s use (the lifecycle is chapter 2's). */
+    private int chapter;
+
     private Cli.Result jbox(String... args) {
+        if (args.length > 0 && args[0].equals("run")) {
+            List<String> withChapter = new ArrayList<>(List.of("run", "--chapter", Integer.toString(chapter)));
+            withChapter.addAll(List.of(args).subList(1, args.length));
+            args = withChapter.toArray(String[]::new);
+        }
         return Cli.jbox(store, args);
     }
 
@@ -40,8 +48,9 @@ class LifecycleIT {
         return ok("ps", "-a").stdout().lines().filter(l -> l.endsWith(" " + name)).findFirst().orElse("(not listed)");
     }
 
-    @Test
-    void aDetachedContainerOutlivesTheCliAndKeepsItsOutputAndExitCode() throws Exception {
+    @ChapterTest(since = 2)
+    void aDetachedContainerOutlivesTheCliAndKeepsItsOutputAndExitCode(int chapter) throws Exception {
+        this.chapter = chapter;
         String id = ok("run", "-d", "--name", "counter", "busybox", "sh", "-c", "for i in 1 2 3; do echo line $i; done; sleep 3; exit 3").stdout().strip();
         assertThat(id).matches("[0-9a-f]{64}");
         assertThat(status("counter")).contains(id.substring(0, 12)).contains("Up");
@@ -53,8 +62,9 @@ class LifecycleIT {
         assertThat(ok("ps", "-a").stdout()).doesNotContain("counter");
     }
 
-    @Test
-    void execJoinsEveryNamespaceAndShowsInTheContainersPs() {
+    @ChapterTest(since = 2)
+    void execJoinsEveryNamespaceAndShowsInTheContainersPs(int chapter) {
+        this.chapter = chapter;
         ok("run", "-d", "--name", "box", "busybox", "sleep", "600");
         String ps = ok("exec", "box", "ps", "-o", "pid,comm").stdout();
         assertThat(ps).isEqualTo("PID   COMMAND\n    1 sleep\n    7 ps\n".replace("7", ps.lines().toList().get(2).strip().split(" ")[0]));
@@ -71,8 +81,9 @@ class LifecycleIT {
         ok("rm", "-f", "box");
     }
 
-    @Test
-    void stopSendsTermThenKillAndKillSendsWhatItIsTold() {
+    @ChapterTest(since = 2)
+    void stopSendsTermThenKillAndKillSendsWhatItIsTold(int chapter) {
+        this.chapter = chapter;
         ok("run", "-d", "--name", "stubborn", "busybox", "sleep", "600");     // pid 1 ignores SIGTERM
         ok("run", "-d", "--name", "polite", "busybox", "sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.1; done");
         ok("run", "-d", "--init", "--name", "tini", "busybox", "sleep", "600"); // --init forwards TERM to sleep
@@ -86,8 +97,9 @@ class LifecycleIT {
         assertThat(status("target")).contains("Exited (10)");
     }
 
-    @Test
-    void anInitReapsTheZombiesThatAPlainPid1Leaves() throws Exception {
+    @ChapterTest(since = 2)
+    void anInitReapsTheZombiesThatAPlainPid1Leaves(int chapter) throws Exception {
+        this.chapter = chapter;
         // An orphan inside a PID namespace is adopted by its pid 1; `sleep` as pid 1 never waits for it.
         for (String[] run : List.of(new String[] {"--name", "plain"}, new String[] {"--name", "tini", "--init"})) {
             List<String> args = new ArrayList<>(List.of("run", "-d"));
@@ -103,8 +115,9 @@ class LifecycleIT {
         ok("rm", "-f", "plain", "tini");
     }
 
-    @Test
-    void rmRefusesARunningContainerUnlessForcedAndRunRmCleansUp() {
+    @ChapterTest(since = 2)
+    void rmRefusesARunningContainerUnlessForcedAndRunRmCleansUp(int chapter) {
+        this.chapter = chapter;
         ok("run", "-d", "--name", "busy", "busybox", "sleep", "600");
         oneLineError(jbox("rm", "busy"), "is running");
         ok("rm", "-f", "busy");
@@ -115,8 +128,9 @@ class LifecycleIT {
         assertThat(ok("ps", "-a").stdout()).doesNotContain("brief-detached");
     }
 
-    @Test
-    void badInputGetsOneLineAndLeavesNothing() {
+    @ChapterTest(since = 2)
+    void badInputGetsOneLineAndLeavesNothing(int chapter) {
+        this.chapter = chapter;
         ok("run", "-d", "--name", "taken", "busybox", "sleep", "600");
         oneLineError(jbox("run", "--name", "taken", "busybox", "true"), "already in use");
         oneLineError(jbox("run", "--name", "bad/name", "busybox", "true"), "invalid container name");
@@ -141,8 +155,9 @@ class LifecycleIT {
         ok("rm", "-f", "taken");
     }
 
-    @Test
-    void idsResolveByUniquePrefix() {
+    @ChapterTest(since = 2)
+    void idsResolveByUniquePrefix(int chapter) {
+        this.chapter = chapter;
         String a = ok("run", "-d", "busybox", "sleep", "600").stdout().strip();
         assertThat(ok("exec", a.substring(0, 6), "true").exitCode()).isZero();
         assertThat(ok("inspect", a).stdout()).contains(a);
@@ -150,8 +165,9 @@ class LifecycleIT {
         ok("rm", "-f", a);
     }
 
-    @Test
-    void killingTheEngineMidRunLeavesNoGhostAndNothingRunning() throws Exception {
+    @ChapterTest(since = 2)
+    void killingTheEngineMidRunLeavesNoGhostAndNothingRunning(int chapter) throws Exception {
+        this.chapter = chapter;
         for (int i = 0; i < 8; i++) {
             ProcessBuilder pb = new ProcessBuilder(Cli.REPO.resolve("jbox").toString(), "run", "--name", "cut" + i,
                     "busybox", "sleep", "0.5").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
