@@ -74,6 +74,7 @@ final class BookFragments {
         image(a, Report.OVERHEAD_CHART, "Time of each workload as a multiple of native (medians, log scale)");
         summary.networkMethod().ifPresent(m -> a.append(m).append("\n\n"));
         table(a, tables.network());
+        table(a, tables.networkSteps());
         return save("02-namespaces", a);
     }
 

@@ -105,7 +105,7 @@ public final class Report {
         heading("1. Chapter 1 in a warm engine");
         table(tables.engine(), "sudo benchmarks/run jmh StartBenchmark");
         heading("2. Chapter 2 in a warm engine: what each namespace costs");
-        table(tables.chapter2(), "sudo benchmarks/run jmh NamespaceBenchmark");
+        table(tables.chapter2(), "sudo benchmarks/run namespaces --out benchmarks/results/namespaces.json");
         if (Files.exists(files.dir.resolve(CHAPTER2_CHART))) {
             line("![chapter 2 start latency, log scale](" + CHAPTER2_CHART + ")");
             line("");
@@ -144,6 +144,7 @@ public final class Report {
             line("");
         });
         table(tables.network(), "sudo benchmarks/run net");
+        table(tables.networkSteps(), "sudo benchmarks/run jmh NetworkBenchmark");
         if (Files.exists(files.dir.resolve(CHART))) {
             line("![start latency, log scale](" + CHART + ")");
         }

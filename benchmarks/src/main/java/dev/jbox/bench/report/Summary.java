@@ -91,18 +91,7 @@ final class Summary {
                     + " chapter-1 jail takes " + Fmt.ms(jail) + " ms: the namespaces, the new root, the pivot and"
                     + " jbox-init's two processes make a chapter-2 start " + Fmt.times(a, jail) + " as long."));
         });
-        find(ch2, "none").ifPresent(none -> {
-            List<String> costs = new ArrayList<>();
-            for (Row r : ch2) {
-                if (!r.name().equals("none") && !r.name().equals("all")) {
-                    double d = r.stats().median() - none.stats().median();
-                    costs.add(r.name() + " " + (d < 0 ? "−" : "") + Fmt.num(Math.abs(d)) + " ms");
-                }
-            }
-            lines.add("The mount namespace alone, with the root file system and jbox-init, takes " + Fmt.ms(none)
-                    + " ms; each other namespace on its own adds: " + String.join(", ", costs)
-                    + " (differences of medians; a difference smaller than the IQRs in the table is noise).");
-        });
+        find(ch2, NamespaceCosts.BASE).ifPresent(none -> lines.add(namespaceCosts(none)));
         find(files.process(), "jbox2").ifPresent(j -> lines.add("The whole command `./jbox run --rm busybox true` takes **"
                 + Fmt.ms(j) + " ms** with the default bridge network" + find(files.process(), "jbox2-nonet")
                 .map(n -> " (" + Fmt.ms(n) + " ms with `--network none`)").orElse("") + ", most of it the JVM's start"
@@ -112,6 +101,28 @@ final class Summary {
         overhead().ifPresent(lines::add);
         network().ifPresent(lines::add);
         return lines;
+    }
+
+    /** Which namespaces cost something measurable, and which are lost in the noise of this machine. */
+    private String namespaceCosts(Row none) {
+        List<String> costs = new ArrayList<>();
+        List<String> noise = new ArrayList<>();
+        for (NamespaceCosts.Cost c : new NamespaceCosts(files.namespaces).all()) {
+            if (!c.namespaces().equals("all")) {
+                if (c.measurable()) {
+                    costs.add("`" + c.namespaces() + "` " + Fmt.num(c.pooled()) + " ms");
+                } else {
+                    noise.add("`" + c.namespaces() + "`");
+                }
+            }
+        }
+        return "The mount namespace alone, with the root file system and jbox-init, takes " + Fmt.ms(none) + " ms. Over "
+                + files.namespaces.rounds() + " interleaved rounds, "
+                + (costs.isEmpty() ? "no other namespace on its own adds a measurable cost" : "on its own "
+                + String.join(", ", costs) + " more")
+                + (noise.isEmpty() ? "" : "; " + String.join(", ", noise) + (noise.size() == 1 ? " is" : " are")
+                + " within noise")
+                + " (a difference counts as a cost only if that set's median was above `none`'s in every round).";
     }
 
     Optional<String> memory() {

@@ -28,16 +28,31 @@ final class Tables {
         return t;
     }
 
-    /** Each set of namespaces; "adds" is the difference of its median from the mount namespace alone. */
+    /**
+     * Each set of namespaces, all rounds pooled; "adds" is the difference of its median from the
+     * mount namespace alone, a cost only if it was above zero in every round ({@link NamespaceCosts}).
+     */
     Table chapter2() {
         List<Row> rows = files.chapter2();
+        String rounds = files.namespaces == null ? "" : ", " + files.namespaces.rounds() + " interleaved rounds of one fork"
+                + " each, pooled";
         Table t = new Table("Chapter 2 from a warm engine: /bin/true in the namespaces named, started and waited for"
-                + " (JMH SampleTime)", "llrrrrr", "namespaces", "what the container gets", "median ms", "IQR ms",
-                "p90 ms", "samples", "adds ms");
-        Optional<Row> none = find(rows, "none");
+                + " (JMH SampleTime" + rounds + ")", "llrrrrr", "namespaces", "what the container gets", "median ms",
+                "IQR ms", "p90 ms", "samples", "adds ms (each round's difference)");
+        NamespaceCosts costs = new NamespaceCosts(files.namespaces);
         rows.forEach(r -> t.row("`" + r.name() + "`", r.label(), Fmt.ms(r), iqr(r), Fmt.num(r.stats().p90()),
-                Long.toString(r.stats().n()),
-                none.filter(n -> n != r).map(n -> signed(r.stats().median() - n.stats().median())).orElse("-")));
+                Long.toString(r.stats().n()), costs.of(r.name()).map(NamespaceCosts.Cost::cell).orElse("-")));
+        return t;
+    }
+
+    /** The steps of networking a container, each from a warm engine. */
+    Table networkSteps() {
+        List<Row> rows = files.networkSteps();
+        Table t = new Table("Networking a container, step by step, from a warm engine (JMH SampleTime; a network namespace"
+                + " of the benchmark's own plays the host)", "llrrrr", "step", "what it does", "median ms", "IQR ms",
+                "p90 ms", "samples");
+        rows.forEach(r -> t.row("`" + r.name() + "`", r.label(), Fmt.ms(r), iqr(r), Fmt.num(r.stats().p90()),
+                Long.toString(r.stats().n())));
         return t;
     }
 
@@ -200,10 +215,6 @@ final class Tables {
 
     private static String iqr(Row r) {
         return Fmt.range(r.stats().p25(), r.stats().p75());
-    }
-
-    private static String signed(double ms) {
-        return (ms < 0 ? "−" : "") + Fmt.num(Math.abs(ms));
     }
 
     /** The launcher users run if it was measured, else the jar. */
