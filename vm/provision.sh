@@ -11,7 +11,7 @@ set -eu
 # Package name: what it is for.
 base="default-jdk-headless maven busybox-static gcc libc6-dev"
 test="iproute2 iptables procps util-linux"
-bench="runc crun qemu-system-x86 hyperfine"
+bench="runc crun qemu-system-x86 hyperfine docker.io"
 
 want=$base
 for arg in "$@"; do
