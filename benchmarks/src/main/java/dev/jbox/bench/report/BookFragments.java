@@ -60,7 +60,8 @@ final class BookFragments {
         paragraphs(a, summary.chapter2());
         table(a, tables.chapter2());
         image(a, Report.CHAPTER2_CHART, "Chapter 2: starting /bin/true in namespaces, and the peers (medians, log scale)");
-        table(a, tables.peers());
+        table(a, tables.warm());
+        table(a, tables.whole());
         table(a, tables.memory());
         if (files.overhead != null) {
             List<String> envs = new ArrayList<>();

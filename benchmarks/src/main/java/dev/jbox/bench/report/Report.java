@@ -80,9 +80,10 @@ public final class Report {
     /** Chapter 2's chart: every set of namespaces, then the host process, the peers and the whole jbox command. */
     static List<Row> chapter2Rows(ResultFiles files) {
         List<Row> rows = new ArrayList<>(files.chapter2());
-        for (String name : List.of("host", "crun-nocg", "crun", "runc", "jbox2-nonet", "jbox2")) {
+        for (String name : List.of("host", "crun-nocg", "crun", "runc", "jbox2-nonet", "jbox2", "docker-nonet", "docker")) {
             Tables.find(files.process(), name).ifPresent(rows::add);
         }
+        rows.addAll(files.warmPeers());
         return rows;
     }
 
@@ -112,8 +113,9 @@ public final class Report {
         }
         heading("3. Whole process");
         table(tables.process(), "sudo benchmarks/run process --out benchmarks/results/process.json");
-        heading("4. Chapter 2 against chapter 1, crun and runc");
-        table(tables.peers(), "sudo benchmarks/run (jmh and process)");
+        heading("4. Like with like: warm against warm, whole process against whole process");
+        table(tables.warm(), "sudo benchmarks/run (namespaces and process)");
+        table(tables.whole(), "sudo benchmarks/run process --out benchmarks/results/process.json");
         heading("5. VM baseline");
         if (files.vm != null) {
             line("Accelerator **" + files.vm.accelerator().toUpperCase() + "**: " + files.vm.acceleratorNote() + ". "

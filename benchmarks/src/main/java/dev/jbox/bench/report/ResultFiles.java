@@ -163,16 +163,30 @@ final class ResultFiles {
         return rows;
     }
 
-    /** Whole-process times; the OCI runtimes are peers, not jbox. */
+    /** Whole-process times; the OCI runtimes and Docker are peers, not jbox. */
     List<Row> process() {
         List<Row> rows = new ArrayList<>();
         if (process != null) {
             for (ProcessResults.Command c : process.commands()) {
-                Row.Group group = c.name().startsWith("crun") || c.name().startsWith("runc") ? Row.Group.PEER : Row.Group.PROCESS;
-                rows.add(new Row(group, c.name(), c.label(), Stats.of(c.millis())));
+                boolean peer = c.name().startsWith("crun") || c.name().startsWith("runc") || c.name().startsWith("docker");
+                rows.add(new Row(peer ? Row.Group.PEER : Row.Group.PROCESS, c.name(), c.label(), Stats.of(c.millis())));
             }
         }
         return rows;
+    }
+
+    /** The peers' warm paths: Docker's daemon through its API, timed from the benchmark's warm JVM. */
+    List<Row> warmPeers() {
+        List<Row> rows = new ArrayList<>();
+        if (process != null) {
+            process.warm().forEach(c -> rows.add(new Row(Row.Group.WARM_PEER, c.name(), c.label(), Stats.of(c.millis()))));
+        }
+        return rows;
+    }
+
+    /** What could not be measured on this machine, and why. */
+    List<ProcessResults.Missing> notMeasured() {
+        return process == null ? List.of() : process.notMeasured();
     }
 
     /** Time until the guest's init said it was up: the VM's "start latency". */
