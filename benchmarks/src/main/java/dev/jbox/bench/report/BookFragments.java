@@ -82,7 +82,7 @@ final class BookFragments {
     private StringBuilder start(String name) {
         return new StringBuilder(":results-" + name + ":\n"
                 + "// Written by dev.jbox.bench.report.BookFragments from the JSON files beside it: do not edit by hand.\n\n"
-                + "Measured in one run of `sudo benchmarks/run` on " + LocalDate.now(ZoneOffset.UTC) + ": "
+                + "Measured in one run of `benchmarks/run` (as root) on " + LocalDate.now(ZoneOffset.UTC) + ": "
                 + literal(MachineInfo.oneLine(files)) + " (details: `benchmarks/results/MACHINE.md`)."
                 + " Times are medians of that run, with the interquartile range (IQR) as their spread.\n\n");
     }
