@@ -30,6 +30,7 @@ qemu-system-x86       test   qemu-system-x86_64
 e2fsprogs             test   mkfs.ext4
 runc                  bench  runc
 crun                  bench  crun
+docker.io             bench  dockerd
 hyperfine             bench  hyperfine
 '
 # Why each run package: the JDK and Maven build and run the engine; gcc and libc6-dev build

@@ -30,12 +30,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * namespace is always there (pivot_root needs it), so {@code none} is the price of the mount
  * namespace, the root file system, jbox-init's shim and pid 1, and each other value minus
  * {@code none} is what that one namespace adds.
+ *
+ * <p>The annotations describe one fork; the standard run ({@link NamespaceRounds}) runs the forks
+ * of all values interleaved, several rounds of one fork each, so that the differences are paired.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(2)
+@Warmup(iterations = 1, time = 1)
+@Measurement(iterations = 2, time = 1)
+@Fork(1)
 @State(Scope.Benchmark)
 public class NamespaceBenchmark {
     /** Names as in {@code jbox run --namespaces}; "none" is the mount namespace alone, "all" the default. */

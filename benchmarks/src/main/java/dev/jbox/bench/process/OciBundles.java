@@ -28,6 +28,9 @@ import java.util.List;
  */
 final class OciBundles {
     private static final String UNIFIED = "/sys/fs/cgroup/unified";
+    private static final String RUNC_LABEL = "runc run: an OCI runtime in Go, same rootfs, its default config";
+    private static final String CRUN_LABEL = "crun run: an OCI runtime in C, same rootfs, its default config";
+    private static final String CRUN_NOCG_LABEL = "crun --cgroup-manager=disabled run: the same without a cgroup";
 
     private final Path dir;
     private final Path rootfs;
@@ -43,13 +46,24 @@ final class OciBundles {
     List<ProcessResults.Command> hostCommands() {
         List<ProcessResults.Command> list = new ArrayList<>();
         if (Commands.onPath("runc")) {
-            list.add(ProcessTimes.command("runc", "runc run: an OCI runtime in Go, same rootfs, its default config",
-                    run("runc", List.of())));
-        } else {
-            System.err.println("process: runc not measured: it is not installed (vm/provision.sh --bench installs it)");
+            list.add(ProcessTimes.command("runc", RUNC_LABEL, run("runc", List.of())));
         }
         if (!hybrid) {
             list.addAll(crun(""));
+        }
+        return list;
+    }
+
+    /** The runtimes that are not installed, as rows that say so. */
+    List<ProcessResults.Missing> missing() {
+        List<ProcessResults.Missing> list = new ArrayList<>();
+        String why = " is not installed (vm/provision.sh --bench installs it)";
+        if (!Commands.onPath("runc")) {
+            list.add(new ProcessResults.Missing("runc", RUNC_LABEL, "runc" + why));
+        }
+        if (!Commands.onPath("crun")) {
+            list.add(new ProcessResults.Missing("crun", CRUN_LABEL, "crun" + why));
+            list.add(new ProcessResults.Missing("crun-nocg", CRUN_NOCG_LABEL, "crun" + why));
         }
         return list;
     }
@@ -67,14 +81,11 @@ final class OciBundles {
 
     private List<ProcessResults.Command> crun(String where) {
         if (!Commands.onPath("crun")) {
-            System.err.println("process: crun not measured: it is not installed (vm/provision.sh --bench installs it)");
             return List.of();
         }
         return List.of(
-                ProcessTimes.command("crun", "crun run: an OCI runtime in C, same rootfs, its default config" + where,
-                        run("crun", List.of())),
-                ProcessTimes.command("crun-nocg", "crun --cgroup-manager=disabled run: the same without a cgroup" + where,
-                        run("crun", List.of("--cgroup-manager=disabled"))));
+                ProcessTimes.command("crun", CRUN_LABEL + where, run("crun", List.of())),
+                ProcessTimes.command("crun-nocg", CRUN_NOCG_LABEL + where, run("crun", List.of("--cgroup-manager=disabled"))));
     }
 
     /** The command line that runs the container once; the container is gone when it exits. */

@@ -9,6 +9,7 @@ import dev.jbox.bench.Commands;
 import dev.jbox.bench.JboxCommand;
 import dev.jbox.bench.Json;
 import dev.jbox.bench.Stats;
+import dev.jbox.bench.docker.DockerPeer;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Option;
  * (without crun, which must run in a mount namespace of its own: see {@link OciBundles}).
  */
 @Command(name = "benchmarks/run process", mixinStandardHelpOptions = true,
-        description = "Whole-process start times of /bin/true: host, chroot, JVM, jbox run (chapters 1 and 2), crun, runc.")
+        description = "Whole-process start times of /bin/true: host, chroot, JVM, jbox run (chapters 1 and 2), crun, runc,"
+                + " docker run; and Docker's warm path through its daemon's API.")
 public final class ProcessTimes implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "30", description = "Timed runs per command (default: ${DEFAULT-VALUE}).")
     int runs;
@@ -54,26 +56,35 @@ public final class ProcessTimes implements Callable<Integer> {
         // The image is made now, so no timed run pays for creating it.
         try (BenchImage image = BenchImage.create()) {
             Path store = image.storeRoot();
-            try {
+            // Docker's daemon starts before anything is timed and idles in between its rows.
+            try (DockerPeer docker = DockerPeer.start(store.resolve("docker"), image.rootfs())) {
                 OciBundles oci = new OciBundles(store.resolve("oci"), image.rootfs());
                 List<ProcessResults.Command> commands = commands(image.rootfs(), jar);
                 commands.addAll(oci.hostCommands());
+                commands.addAll(docker.commands());
+                List<ProcessResults.Missing> missing = new ArrayList<>(oci.missing());
+                missing.addAll(docker.missing());
                 boolean hyperfine = Commands.onPath("hyperfine");
                 String tool = hyperfine ? Commands.firstLineOr("hyperfine", List.of("hyperfine", "--version"))
                         : "ProcessBuilder loop (hyperfine is not installed: apt-get install -y hyperfine)";
                 List<ProcessResults.Command> timed = hyperfine ? hyperfine(List.of(), commands, store) : loop(commands, store);
                 if (hyperfine) {
                     timed.addAll(hyperfine(oci.privateMountNamespace(), oci.privateCommands(), store));
-                } else if (!oci.privateCommands().isEmpty()) {
-                    System.err.println("process: crun not measured: it runs in a mount namespace of its own here, which"
-                            + " only hyperfine can be started in; install it: apt-get install -y hyperfine");
+                } else {
+                    oci.privateCommands().forEach(c -> missing.add(new ProcessResults.Missing(c.name(), c.label(),
+                            "it runs in a mount namespace of its own here, which only hyperfine can be started in;"
+                                    + " apt-get install -y hyperfine")));
                 }
-                for (ProcessResults.Command c : timed) {
+                List<ProcessResults.Command> warm = docker.warm(warmup, runs);
+                List<ProcessResults.Command> all = new ArrayList<>(timed);
+                all.addAll(warm);
+                for (ProcessResults.Command c : all) {
                     Stats s = Stats.of(c.millis());
                     System.err.printf(Locale.ROOT, "process: %-40s median %7.2f ms (IQR %.2f-%.2f), n=%d%n",
                             c.name(), s.median(), s.p25(), s.p75(), s.n());
                 }
-                Json.write(out, new ProcessResults(tool, warmup, runs, timed));
+                missing.forEach(m -> System.err.println("process: " + m.name() + " not measured: " + m.reason()));
+                Json.write(out, new ProcessResults(tool, warmup, runs, timed, warm, missing));
                 return 0;
             } finally {
                 new JboxCommand(store).reset();

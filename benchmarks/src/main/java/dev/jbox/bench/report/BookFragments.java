@@ -60,7 +60,8 @@ final class BookFragments {
         paragraphs(a, summary.chapter2());
         table(a, tables.chapter2());
         image(a, Report.CHAPTER2_CHART, "Chapter 2: starting /bin/true in namespaces, and the peers (medians, log scale)");
-        table(a, tables.peers());
+        table(a, tables.warm());
+        table(a, tables.whole());
         table(a, tables.memory());
         if (files.overhead != null) {
             List<String> envs = new ArrayList<>();
@@ -74,13 +75,14 @@ final class BookFragments {
         image(a, Report.OVERHEAD_CHART, "Time of each workload as a multiple of native (medians, log scale)");
         summary.networkMethod().ifPresent(m -> a.append(m).append("\n\n"));
         table(a, tables.network());
+        table(a, tables.networkSteps());
         return save("02-namespaces", a);
     }
 
     private StringBuilder start(String name) {
         return new StringBuilder(":results-" + name + ":\n"
                 + "// Written by dev.jbox.bench.report.BookFragments from the JSON files beside it: do not edit by hand.\n\n"
-                + "Measured in one run of `sudo benchmarks/run` on " + LocalDate.now(ZoneOffset.UTC) + ": "
+                + "Measured in one run of `benchmarks/run` (as root) on " + LocalDate.now(ZoneOffset.UTC) + ": "
                 + literal(MachineInfo.oneLine(files)) + " (details: `benchmarks/results/MACHINE.md`)."
                 + " Times are medians of that run, with the interquartile range (IQR) as their spread.\n\n");
     }

@@ -24,7 +24,9 @@ final class LatencyChart {
             Row.Group.ENGINE, new Color(0x2b8a3e),
             Row.Group.CHAPTER2, new Color(0x5c940d),
             Row.Group.PROCESS, new Color(0x1c7ed6),
+            Row.Group.NETWORK, new Color(0x0ca678),
             Row.Group.PEER, new Color(0x7048e8),
+            Row.Group.WARM_PEER, new Color(0xae3ec9),
             Row.Group.VM, new Color(0xe8590c));
     private static final String SERIES = "median";
 

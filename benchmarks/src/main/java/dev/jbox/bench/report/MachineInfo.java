@@ -12,6 +12,8 @@ import java.util.Optional;
 /** MACHINE.md: what the recorded numbers were measured on, read from the machine itself. */
 final class MachineInfo {
     static final String FILE = "MACHINE.md";
+    /** A copy of /proc/loadavg from the start of the run. */
+    static final String LOAD_AT_START = "loadavg-at-start.txt";
 
     private MachineInfo() {
     }
@@ -49,12 +51,18 @@ final class MachineInfo {
         facts.put("OS", field(read("/etc/os-release"), "PRETTY_NAME").map(s -> s.replace("\"", "")).orElse("unknown"));
         facts.put("cgroups", cgroups());
         facts.put("JDK", jdk(files));
-        facts.put("peers", version("crun") + "; " + version("runc"));
+        facts.put("peers", version("crun") + "; " + version("runc") + "; "
+                + Commands.firstLineOr("Docker not installed", List.of("/usr/bin/docker", "--version")).replace(" version", ""));
         facts.put("QEMU", files.vm == null ? "not measured" : files.vm.qemu());
         facts.put("VM accelerator", files.vm == null ? "not measured"
                 : "**" + files.vm.accelerator().toUpperCase() + "**: " + files.vm.acceleratorNote());
         facts.put("/dev/kvm", Files.exists(Path.of("/dev/kvm")) ? "present" : "absent");
         facts.put("process timer", files.process == null ? "not measured" : files.process.tool());
+        // benchmarks/run records it when it starts the pieces.
+        Path atStart = files.dir.resolve(LOAD_AT_START);
+        if (Files.exists(atStart)) {
+            facts.put("load average (1, 5, 15 min) when the run started", loadAverage(read(atStart.toString())));
+        }
         facts.put("load average (1, 5, 15 min) when the report was written", loadAverage());
         return facts;
     }
@@ -69,7 +77,11 @@ final class MachineInfo {
     }
 
     private static String loadAverage() {
-        return String.join(", ", List.of(read("/proc/loadavg").split(" ")).subList(0, 3));
+        return loadAverage(read("/proc/loadavg"));
+    }
+
+    private static String loadAverage(String loadavg) {
+        return String.join(", ", List.of(loadavg.split(" ")).subList(0, 3));
     }
 
     /** "crun 1.8.1" from the first line of {@code program --version}. */

@@ -50,7 +50,8 @@ final class OverheadChart {
         bars.setItemMargin(0.05);
         CategoryPlot plot = HorizontalBars.plot(data, names, ratio, bars);
         plot.addRangeMarker(new ValueMarker(1.0, Color.BLACK, new BasicStroke(1.2f)));
-        HorizontalBars.save(png, "Overhead against native, same workloads, one run", plot,
+        HorizontalBars.save(png, "Overhead against native, same workloads, one run (VM: "
+                + overheads.accelerator().toUpperCase(java.util.Locale.ROOT) + ")", plot,
                 140 + 30 * envs.size() * overheads.workloads().size());
     }
 }

@@ -43,6 +43,11 @@ final class Overheads {
         return env.name().equals("vm") ? "VM (" + results.accelerator().toUpperCase(java.util.Locale.ROOT) + ")" : env.name();
     }
 
+    /** Whether a VM on {@code accelerator} is emulated (QEMU's TCG), so its ratios measure the emulator. */
+    static boolean emulated(String accelerator) {
+        return "tcg".equalsIgnoreCase(accelerator);
+    }
+
     String accelerator() {
         return results.accelerator();
     }

@@ -14,8 +14,10 @@ record Row(Group group, String name, String label, Stats stats) {
     enum Group {
         ENGINE("chapter 1, warm engine (JMH)", "engine"),
         CHAPTER2("chapter 2, warm engine (JMH)", "chapter 2"),
+        NETWORK("networking step, warm engine (JMH)", "network"),
         PROCESS("whole process", "process"),
-        PEER("OCI runtime, whole process", "process"),
+        PEER("peer, whole process", "process"),
+        WARM_PEER("peer, warm daemon (API)", "daemon"),
         VM("VM boot", "VM");
 
         final String title;

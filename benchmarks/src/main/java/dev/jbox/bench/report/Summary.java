@@ -5,7 +5,9 @@ import static dev.jbox.bench.report.Tables.jboxRun;
 
 import dev.jbox.bench.ProcMemory;
 import dev.jbox.bench.Stats;
+import dev.jbox.bench.docker.DockerPeer;
 import dev.jbox.bench.net.NetResults;
+import dev.jbox.bench.process.ProcessResults;
 import dev.jbox.bench.overhead.OverheadResults;
 import dev.jbox.bench.vm.VmResults;
 import java.util.ArrayList;
@@ -63,55 +65,120 @@ final class Summary {
             return Optional.empty();
         }
         Row fastest = up.stream().min(Comparator.comparingDouble(r -> r.stats().median())).get();
+        String accel = files.vm.accelerator().toUpperCase(java.util.Locale.ROOT);
         StringBuilder s = new StringBuilder("The fastest VM here (" + fastest.label() + ") boots to its init in **"
-                + Fmt.ms(fastest) + " ms**");
-        jboxRun(files.process()).ifPresent(j -> s.append(": ").append(Fmt.times(fastest, j)).append(" a whole `jbox run`"));
-        find(files.chapter2(), "all").or(() -> find(files.engine(), "chapter1Jail")).ifPresent(c -> s.append(", ")
-                .append(Fmt.times(fastest, c)).append(c.group() == Row.Group.CHAPTER2 ? " a chapter-2" : " a chapter-1")
-                .append(" container in a warm engine"));
+                + Fmt.ms(fastest) + " ms** under " + accel);
+        List<String> ratios = new ArrayList<>();
+        jboxRun(files.process()).ifPresent(j -> ratios.add(Fmt.times(fastest, j) + " a whole `jbox run`"));
+        find(files.chapter2(), "all").or(() -> find(files.engine(), "chapter1Jail")).ifPresent(c -> ratios.add(
+                Fmt.times(fastest, c) + (c.group() == Row.Group.CHAPTER2 ? " a chapter-2" : " a chapter-1")
+                        + " container in a warm engine"));
+        if (!ratios.isEmpty()) {
+            s.append(": ").append(String.join(", ", ratios)).append(" (").append(accel).append(" ratios")
+                    .append(Overheads.emulated(files.vm.accelerator()) ? ": QEMU emulates every guest instruction, so they"
+                            + " measure the emulator, not virtualisation)" : ")");
+        }
         return Optional.of(s + ".");
     }
 
-    /** Chapter 2: the start against crun, what each namespace costs, the whole command, memory, overhead. */
+    /** Chapter 2: against Docker both ways, what each namespace costs, memory, overhead, network. */
     List<String> chapter2() {
         List<String> lines = new ArrayList<>();
         List<Row> ch2 = files.chapter2();
-        Optional<Row> all = find(ch2, "all");
-        Optional<Row> crun = find(files.process(), "crun");
-        all.ifPresent(a -> {
-            StringBuilder s = new StringBuilder("A chapter-2 container (`/bin/true` in new mount, PID, UTS, IPC, network and"
-                    + " cgroup namespaces) starts and exits in **" + Fmt.ms(a) + " ms** from a warm engine");
-            crun.ifPresent(c -> s.append("; `crun run` takes **").append(Fmt.ms(c)).append(" ms** as a whole process on the"
-                    + " same root file system: the warm chapter-2 start takes **").append(Fmt.times(a, c))
-                    .append("** crun's (the ratio of the two medians)"));
-            find(files.process(), "crun-nocg").ifPresent(c -> s.append("; crun without its cgroup takes ")
-                    .append(Fmt.ms(c)).append(" ms"));
-            lines.add(s + ".");
-            find(files.engine(), "chapter1Jail").ifPresent(jail -> lines.add("From the same kind of warm engine, the"
+        find(ch2, "all").ifPresent(a -> {
+            lines.add(warmAgainstWarm(a));
+            find(files.engine(), "chapter1Jail").ifPresent(jail -> lines.add("From the same warm engine, the"
                     + " chapter-1 jail takes " + Fmt.ms(jail) + " ms: the namespaces, the new root, the pivot and"
                     + " jbox-init's two processes make a chapter-2 start " + Fmt.times(a, jail) + " as long."));
         });
-        find(ch2, "none").ifPresent(none -> {
-            List<String> costs = new ArrayList<>();
-            for (Row r : ch2) {
-                if (!r.name().equals("none") && !r.name().equals("all")) {
-                    double d = r.stats().median() - none.stats().median();
-                    costs.add(r.name() + " " + (d < 0 ? "−" : "") + Fmt.num(Math.abs(d)) + " ms");
-                }
-            }
-            lines.add("The mount namespace alone, with the root file system and jbox-init, takes " + Fmt.ms(none)
-                    + " ms; each other namespace on its own adds: " + String.join(", ", costs)
-                    + " (differences of medians; a difference smaller than the IQRs in the table is noise).");
-        });
-        find(files.process(), "jbox2").ifPresent(j -> lines.add("The whole command `./jbox run --rm busybox true` takes **"
-                + Fmt.ms(j) + " ms** with the default bridge network" + find(files.process(), "jbox2-nonet")
-                .map(n -> " (" + Fmt.ms(n) + " ms with `--network none`)").orElse("") + ", most of it the JVM's start"
-                + find(files.process(), "jbox-version").map(v -> " (`./jbox --version` takes " + Fmt.ms(v) + " ms)").orElse("")
-                + find(files.process(), "runc").map(r -> "; `runc run` takes " + Fmt.ms(r) + " ms").orElse("") + "."));
+        wholeAgainstWhole().ifPresent(lines::add);
+        find(ch2, NamespaceCosts.BASE).ifPresent(none -> lines.add(namespaceCosts(none)));
         memory().ifPresent(lines::add);
         overhead().ifPresent(lines::add);
         network().ifPresent(lines::add);
         return lines;
+    }
+
+    /**
+     * The headline, first way: an engine that is already running starts a container. jbox's engine
+     * in a JVM against Docker's daemon through its API; neither pays for a process start of its own.
+     */
+    private String warmAgainstWarm(Row jbox) {
+        StringBuilder s = new StringBuilder("**Warm engine against warm engine**: a chapter-2 container (`/bin/true` in"
+                + " new mount, PID, UTS, IPC, network and cgroup namespaces, loopback only) starts and exits in **"
+                + Fmt.ms(jbox) + " ms** in jbox's running engine");
+        Optional<Row> docker = find(files.warmPeers(), DockerPeer.API);
+        if (docker.isPresent()) {
+            s.append("; Docker's running daemon takes **").append(Fmt.ms(docker.get())).append(" ms** for the same through"
+                    + " its API (create, start, wait, `--network none`): ").append(asLongAs(jbox, "jbox's warm start", docker.get(),
+                    "Docker's")).append(". Docker does more for each container: an overlay2 layer, a cgroup, a record on"
+                    + " disk, containerd's shim and runc");
+        } else {
+            missing(DockerPeer.API).ifPresent(m -> s.append("; Docker's warm path was not measured: ").append(m.reason()));
+        }
+        return s + ".";
+    }
+
+    /** The headline, second way: the commands a user types, each a whole process. */
+    private Optional<String> wholeAgainstWhole() {
+        Optional<Row> jbox = find(files.process(), "jbox2");
+        if (jbox.isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder s = new StringBuilder("**Whole process against whole process**: `./jbox run --rm busybox true` takes **"
+                + Fmt.ms(jbox.get()) + " ms** with the default bridge network");
+        Optional<Row> docker = find(files.process(), DockerPeer.RUN);
+        if (docker.isPresent()) {
+            s.append(" and `docker run --rm busybox:local true` **").append(Fmt.ms(docker.get())).append(" ms**: ")
+                    .append(asLongAs(jbox.get(), "jbox", docker.get(), "Docker"));
+            find(files.process(), "jbox2-nonet").ifPresent(jn -> find(files.process(), DockerPeer.RUN_NONET).ifPresent(dn ->
+                    s.append(" (with `--network none` ").append(Fmt.ms(jn)).append(" ms against ").append(Fmt.ms(dn))
+                            .append(" ms, ").append(Fmt.times(jn, dn)).append(")")));
+        } else {
+            missing(DockerPeer.RUN).ifPresent(m -> s.append("; `docker run` was not measured: ").append(m.reason()));
+        }
+        find(files.process(), "jbox-version").ifPresent(v -> s.append(". Most of jbox's time is its JVM's start (`./jbox"
+                + " --version` takes ").append(Fmt.ms(v)).append(" ms)"));
+        List<String> oci = new ArrayList<>();
+        find(files.process(), "crun").ifPresent(c -> oci.add("`crun run` " + Fmt.ms(c) + " ms"));
+        find(files.process(), "runc").ifPresent(r -> oci.add("`runc run` " + Fmt.ms(r) + " ms"));
+        if (!oci.isEmpty()) {
+            s.append(". The OCI runtimes alone, which keep no record and set up no bridge, take ").append(String.join(" and ", oci));
+        }
+        return Optional.of(s + ".");
+    }
+
+    /** "jbox takes **2.30 times** as long as Docker", said of whichever is slower, so the ratio is at least 1. */
+    private static String asLongAs(Row a, String aName, Row b, String bName) {
+        boolean aSlower = a.stats().median() >= b.stats().median();
+        return (aSlower ? aName : bName) + " takes **" + Fmt.times(aSlower ? a : b, aSlower ? b : a) + "** as long as "
+                + (aSlower ? bName : aName);
+    }
+
+    private Optional<ProcessResults.Missing> missing(String name) {
+        return files.notMeasured().stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    /** Which namespaces cost something measurable, and which are lost in the noise of this machine. */
+    private String namespaceCosts(Row none) {
+        List<String> costs = new ArrayList<>();
+        List<String> noise = new ArrayList<>();
+        for (NamespaceCosts.Cost c : new NamespaceCosts(files.namespaces).all()) {
+            if (!c.namespaces().equals("all")) {
+                if (c.measurable()) {
+                    costs.add("`" + c.namespaces() + "` " + Fmt.num(c.pooled()) + " ms");
+                } else {
+                    noise.add("`" + c.namespaces() + "`");
+                }
+            }
+        }
+        return "The mount namespace alone, with the root file system and jbox-init, takes " + Fmt.ms(none) + " ms. Over "
+                + files.namespaces.rounds() + " interleaved rounds, "
+                + (costs.isEmpty() ? "no other namespace on its own adds a measurable cost" : "on its own "
+                + String.join(", ", costs) + " more")
+                + (noise.isEmpty() ? "" : "; " + String.join(", ", noise) + (noise.size() == 1 ? " is" : " are")
+                + " within noise")
+                + " (a difference counts as a cost only if that set's median was above `none`'s in every round).";
     }
 
     Optional<String> memory() {
@@ -127,7 +194,9 @@ final class Summary {
                 : files.vm.configs().stream().filter(c -> files.medianPssMiB(c).isPresent()).findFirst();
         microvm.ifPresent(c -> s.append(". A VM's QEMU (").append(c.label()).append(", ").append(c.accelerator().toUpperCase())
                 .append(") holds **").append(Fmt.num(files.medianPssMiB(c).get())).append(" MiB PSS** when its guest is up: ")
-                .append(Fmt.ratio(files.medianPssMiB(c).get() * 1024 / pss)).append(" times the shim"));
+                .append(Fmt.ratio(files.medianPssMiB(c).get() * 1024 / pss)).append(" times the shim (")
+                .append(c.accelerator().toUpperCase()).append(Overheads.emulated(c.accelerator())
+                        ? ", which includes QEMU's translation cache)" : ")"));
         return Optional.of(s + ".");
     }
 

@@ -2,7 +2,9 @@ package dev.jbox.bench.report;
 
 import dev.jbox.bench.ProcMemory;
 import dev.jbox.bench.Stats;
+import dev.jbox.bench.docker.DockerPeer;
 import dev.jbox.bench.net.NetResults;
+import dev.jbox.bench.process.ProcessResults;
 import dev.jbox.bench.overhead.OverheadResults;
 import dev.jbox.bench.vm.VmResults;
 import java.util.ArrayList;
@@ -28,22 +30,43 @@ final class Tables {
         return t;
     }
 
-    /** Each set of namespaces; "adds" is the difference of its median from the mount namespace alone. */
+    /**
+     * Each set of namespaces, all rounds pooled; "adds" is the difference of its median from the
+     * mount namespace alone, a cost only if it was above zero in every round ({@link NamespaceCosts}).
+     */
     Table chapter2() {
         List<Row> rows = files.chapter2();
+        String rounds = files.namespaces == null ? "" : ", " + files.namespaces.rounds() + " interleaved rounds of one fork"
+                + " each, pooled";
         Table t = new Table("Chapter 2 from a warm engine: /bin/true in the namespaces named, started and waited for"
-                + " (JMH SampleTime)", "llrrrrr", "namespaces", "what the container gets", "median ms", "IQR ms",
-                "p90 ms", "samples", "adds ms");
-        Optional<Row> none = find(rows, "none");
+                + " (JMH SampleTime" + rounds + ")", "llrrrrr", "namespaces", "what the container gets", "median ms",
+                "IQR ms", "p90 ms", "samples", "adds ms (each round's difference)");
+        NamespaceCosts costs = new NamespaceCosts(files.namespaces);
         rows.forEach(r -> t.row("`" + r.name() + "`", r.label(), Fmt.ms(r), iqr(r), Fmt.num(r.stats().p90()),
-                Long.toString(r.stats().n()),
-                none.filter(n -> n != r).map(n -> signed(r.stats().median() - n.stats().median())).orElse("-")));
+                Long.toString(r.stats().n()), costs.of(r.name()).map(NamespaceCosts.Cost::cell).orElse("-")));
         return t;
     }
 
-    /** Whole-process times, including the peers. */
+    /** The steps of networking a container, each from a warm engine. */
+    Table networkSteps() {
+        List<Row> rows = files.networkSteps();
+        Table t = new Table("Networking a container, step by step, from a warm engine (JMH SampleTime; a network namespace"
+                + " of the benchmark's own plays the host)", "llrrrr", "step", "what it does", "median ms", "IQR ms",
+                "p90 ms", "samples");
+        rows.forEach(r -> t.row("`" + r.name() + "`", r.label(), Fmt.ms(r), iqr(r), Fmt.num(r.stats().p90()),
+                Long.toString(r.stats().n())));
+        return t;
+    }
+
+    /** Whole-process times, including the peers, and a line for each that could not be measured here. */
     Table process() {
-        return process(files.process());
+        Table t = process(files.process());
+        for (ProcessResults.Missing m : files.notMeasured()) {
+            if (!m.name().equals(DockerPeer.API)) {
+                t.row(m.name(), m.label() + ". **Not measured**: " + m.reason(), "-", "-", "-", "0", "-");
+            }
+        }
+        return t;
     }
 
     /** Whole-process times of the commands named, in that order. */
@@ -65,39 +88,78 @@ final class Tables {
         return t;
     }
 
-    /** The start that chapter 2 is about, against a bare spawn, chapter 1, the OCI runtimes and the whole jbox command. */
-    Table peers() {
-        Table t = new Table("Chapter 2 against a plain spawn, chapter 1, crun and runc: times as multiples of jbox's"
-                + " warm chapter-2 start", "llrrr", "what", "how it is measured", "median ms", "IQR ms",
-                "× jbox chapter 2, warm");
-        Optional<Row> warm = find(files.chapter2(), "all");
-        if (warm.isEmpty()) {
+    /**
+     * Like with like, first of two: a container from an engine that is already running. jbox's
+     * engine in the benchmark's JVM (JMH) against Docker's daemon, reached through its API from a
+     * warm client; neither pays for starting a process of its own.
+     */
+    Table warm() {
+        Table t = new Table("Warm engine against warm engine: a container running /bin/true, started and waited for by"
+                + " an engine that is already running; times as multiples of jbox's", "llrrr", "what",
+                "how it is measured", "median ms", "IQR ms", "× jbox chapter 2, warm");
+        Optional<Row> jbox = find(files.chapter2(), "all");
+        if (jbox.isEmpty()) {
             return t;
         }
         List<Row> rows = new ArrayList<>();
         for (String name : List.of("spawnBusyboxTrue", "chapter1Jail")) {
             find(files.engine(), name).ifPresent(rows::add);
         }
-        rows.add(warm.get());
-        for (String name : List.of("crun-nocg", "crun", "runc", "jbox2-nonet", "jbox2")) {
+        rows.add(jbox.get());
+        rows.addAll(files.warmPeers());
+        for (Row r : rows) {
+            String how = r.group() == Row.Group.WARM_PEER ? "Docker's API from a warm JVM, " + files.process.runs()
+                    + " runs after " + files.process.warmup() : "in jbox's engine (JMH): start and wait";
+            String what = r.group() == Row.Group.CHAPTER2 ? "jbox chapter 2: all namespaces, loopback only" : r.label();
+            t.row(what, how, Fmt.ms(r), iqr(r), Fmt.ratio(r, jbox.get()));
+        }
+        notMeasured(t, List.of(DockerPeer.API), "Docker's API", "-", "-", "-");
+        return t;
+    }
+
+    /**
+     * Like with like, second of two: whole commands as a user at a shell runs them, each paying for
+     * its own process start; times as multiples of {@code docker run}'s, the tool users know (or of
+     * jbox's, when Docker could not run).
+     */
+    Table whole() {
+        List<Row> rows = new ArrayList<>();
+        for (String name : List.of("jbox2", "jbox2-nonet", DockerPeer.RUN, DockerPeer.RUN_NONET, "crun", "crun-nocg", "runc")) {
             find(files.process(), name).ifPresent(rows::add);
         }
-        for (Row r : rows) {
-            boolean engine = r.group() == Row.Group.ENGINE || r.group() == Row.Group.CHAPTER2;
-            String how = engine ? "in a warm engine (JMH): start and wait" : "whole process (hyperfine)";
-            String what = r.group() == Row.Group.CHAPTER2 ? "jbox chapter 2, all namespaces" : r.label();
-            t.row(what, how, Fmt.ms(r), iqr(r), Fmt.ratio(r, warm.get()));
+        Optional<Row> base = find(rows, DockerPeer.RUN).or(() -> find(rows, "jbox2"));
+        Table t = new Table("Whole process against whole process: the command started, run and exited, as at a shell"
+                + " (" + (files.process == null ? "" : files.process.tool() + ", ") + "the same run)", "lrrr", "command",
+                "median ms", "IQR ms", "× " + base.map(b -> b.name().equals(DockerPeer.RUN) ? "docker run" : "jbox run")
+                .orElse("-"));
+        if (base.isEmpty()) {
+            return t;
         }
+        rows.forEach(r -> t.row(r.label(), Fmt.ms(r), iqr(r), Fmt.ratio(r, base.get())));
+        notMeasured(t, List.of(DockerPeer.RUN, DockerPeer.RUN_NONET, "crun", "crun-nocg", "runc"), "-", "-", "-");
         return t;
+    }
+
+    /** A line for each of {@code names} that could not be measured: what it is and why not, then {@code otherCells}. */
+    private void notMeasured(Table t, List<String> names, String... otherCells) {
+        for (ProcessResults.Missing m : files.notMeasured()) {
+            if (names.contains(m.name())) {
+                List<String> cells = new ArrayList<>(List.of(m.label() + ". **Not measured**: " + m.reason()));
+                cells.addAll(List.of(otherCells));
+                t.row(cells.toArray(String[]::new));
+            }
+        }
     }
 
     Table vm() {
         VmResults vm = files.vm;
         List<Row> up = files.vmUp();
+        // Every ratio says its accelerator: a TCG ratio measures QEMU's emulator, not virtualisation.
+        String accel = vm == null ? "" : ", " + vm.accelerator().toUpperCase();
         Table t = new Table(vm == null ? "VM boot" : "VM boot to the guest's init: " + vm.kernel() + ", busybox initramfs, "
                 + vm.memoryMiB() + " MiB, 1 vCPU, accelerator " + vm.accelerator().toUpperCase(),
                 "lrrrrrrr", "configuration", "median up ms", "range ms", "median exit ms", "peak RSS MiB", "boots",
-                "× whole jbox run", "× chapter-1 in engine");
+                "× whole jbox run" + accel, "× chapter-1 in engine" + accel);
         Optional<Row> jbox = jboxRun(files.process());
         Optional<Row> jail = find(files.engine(), "chapter1Jail");
         List<Row> exits = files.vmExit();
@@ -133,7 +195,7 @@ final class Tables {
                 t.row("QEMU", "a VM, " + s.label() + ", " + s.accelerator().toUpperCase() + ", " + files.vm.memoryMiB()
                                 + " MiB guest; peak RSS and PSS when its init is up", Integer.toString(s.runs().size()),
                         Fmt.num(files.medianPeakRssMiB(s)), pss.map(Fmt::num).orElse("-"), "-",
-                        pss.map(p -> Fmt.ratio(p * 1024 / shimPss)).orElse("-"));
+                        pss.map(p -> Fmt.ratio(p * 1024 / shimPss) + " (" + s.accelerator().toUpperCase() + ")").orElse("-"));
             }
         }
         return t;
@@ -200,10 +262,6 @@ final class Tables {
 
     private static String iqr(Row r) {
         return Fmt.range(r.stats().p25(), r.stats().p75());
-    }
-
-    private static String signed(double ms) {
-        return (ms < 0 ? "−" : "") + Fmt.num(Math.abs(ms));
     }
 
     /** The launcher users run if it was measured, else the jar. */
