@@ -173,5 +173,7 @@ class ContainerLimitsIT {
         // A fresh engine (another jbox command) removes it from the record alone.
         new Engine(new DataRoot(store)).remove(r, true);
         assertThat(CgroupsFeature.manager(r).exists()).isFalse();
+        // The shim is this JVM's child (the CLI would have exited and left it to init): reap it.
+        assertThat(c.process().waitFor().shellExitCode()).isEqualTo(137);
     }
 }
