@@ -110,8 +110,8 @@ final class InspectCommand extends ContainerCommand implements Callable<Integer>
         Map<String, Object> hostConfig = new LinkedHashMap<>();
         hostConfig.put("NetworkMode", c.networkName());
         hostConfig.put("PortBindings", ports(c.ports()));
-        hostConfig.put("CgroupsPath", c.spec().linux().cgroupsPath());
-        hostConfig.put("Resources", c.spec().linux().resources());
+        hostConfig.put("CgroupsPath", c.spec() == null ? null : c.spec().linux().cgroupsPath());
+        hostConfig.put("Resources", c.spec() == null ? null : c.spec().linux().resources());
         m.put("HostConfig", hostConfig);
         m.put("NetworkSettings", networkSettings(c));
         m.put("Namespaces", i.namespaces());

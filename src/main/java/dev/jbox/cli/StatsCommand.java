@@ -68,7 +68,7 @@ final class StatsCommand extends ContainerCommand implements Callable<Integer> {
     private Map<String, Engine.Usage> sample(Engine engine) {
         Map<String, Engine.Usage> out = new LinkedHashMap<>();
         List<ContainerRecord> chosen = names.isEmpty()
-                ? engine.list().stream().filter(c -> engine.state(c).running() && c.spec().linux().cgroupsPath() != null).toList()
+                ? engine.list().stream().filter(c -> engine.state(c).running() && c.spec() != null && c.spec().linux().cgroupsPath() != null).toList()
                 : names.stream().map(engine::find).toList();
         for (ContainerRecord c : chosen) {
             if (engine.state(c).running()) {

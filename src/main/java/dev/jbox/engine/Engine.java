@@ -68,8 +68,11 @@ public final class Engine {
             return createJail(request, runtime, target);
         }
         collectGarbage();
+        // The record holds the image's spec from the start: an engine killed before the features ran
+        // leaves a record every command can still read (and release).
         ContainerRecord record = containers.create(request.name(), r -> r.image(target.image())
-                .chapter(chapter.number()).autoRemove(request.autoRemove()).detached(request.detach()));
+                .chapter(chapter.number()).autoRemove(request.autoRemove()).detached(request.detach())
+                .spec(target.spec().build()));
         List<Integer> opened = new ArrayList<>();
         try {
             ContainerSpec.Builder spec = target.spec();

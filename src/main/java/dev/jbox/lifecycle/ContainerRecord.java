@@ -11,7 +11,8 @@ import java.util.List;
  * the spec it was made from, how it was run, and the processes that belong to it. Each pid comes
  * with the process's start time, because pids are reused: a pid alone can name a stranger.
  *
- * @param spec     what the container is (OCI-shaped); null only for a moment while it is made
+ * @param spec     what the container is (OCI-shaped): the image's from the record's first write, then
+ *                 completed by the chapter's features (null only in a record written by an older jbox)
  * @param network  bridge, host, none or a user network
  * @param ports    the ports published with -p, written the one way ("127.0.0.1:8080:80/tcp")
  * @param endpoint where the container is plugged in while it runs; null when it is not
@@ -46,38 +47,38 @@ public record ContainerRecord(String id, String name, String image, String creat
 
     @JsonIgnore
     public List<String> command() {
-        return spec.process().args();
+        return spec == null ? List.of() : spec.process().args();
     }
 
     @JsonIgnore
     public List<String> env() {
-        return spec.process().env();
+        return spec == null ? List.of() : spec.process().env();
     }
 
     @JsonIgnore
     public String workdir() {
-        return spec.process().cwd();
+        return spec == null ? "/" : spec.process().cwd();
     }
 
     @JsonIgnore
     public String hostname() {
-        return spec.hostname();
+        return spec == null ? name : spec.hostname();
     }
 
     @JsonIgnore
     public boolean tty() {
-        return spec.process().terminal();
+        return spec != null && spec.process().terminal();
     }
 
     @JsonIgnore
     public boolean init() {
-        return spec.process().init();
+        return spec != null && spec.process().init();
     }
 
     /** The namespaces the container has besides its mount namespace, as exec joins them. */
     @JsonIgnore
     public List<Namespace> namespaces() {
-        return spec.linux().namespaces().stream().sorted().toList();
+        return spec == null ? List.of() : spec.linux().namespaces().stream().sorted().toList();
     }
 
     public ContainerRecord withSpec(ContainerSpec s) {
