@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * The graded part of a chapter's lab: its {@link Exercise}s (methods of the engine),
- * {@code chapters/NN-name/solutions/} (copies of the engine's files: the reference solutions) and
+ * the reference solutions (the engine's own files, in {@code src/main/java}) and
  * {@code lab/NN/} (the skeletons, where the student's work lives), relative to the repository's top directory.
  */
 public record ChapterLab(int number, Path repository, Path dir) {
@@ -76,8 +76,17 @@ public record ChapterLab(int number, Path repository, Path dir) {
         return Exercise.of(number);
     }
 
+    /**
+     * The reference solutions: the engine's own source directory, where the files the student
+     * writes live in their finished form (no copy that could drift from the engine). Every
+     * exercise of a chapter is in one package, so one directory holds them all.
+     */
     public Path solutions() {
-        return dir.resolve("solutions");
+        List<Path> dirs = exercises().stream().map(e -> repository.resolve(e.source()).getParent()).distinct().toList();
+        if (dirs.size() != 1) {
+            throw new IllegalStateException("chapter " + number + "'s exercises are in " + dirs + "; keep them in one package");
+        }
+        return dirs.get(0);
     }
 
     /** Where the student's work lives by default: {@code lab/NN}. */

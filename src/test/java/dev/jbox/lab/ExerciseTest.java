@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The lab's files agree with the engine: the solutions are its files, the skeletons its files with the method left to write. */
 class ExerciseTest {
     @Test
-    void eachReferenceSolutionIsTheEnginesOwnFile() throws IOException {
+    void eachReferenceSolutionIsTheEnginesOwnFileUnderTheNameTheStudentEdits() throws IOException {
         for (Exercise e : Exercise.ALL) {
             ChapterLab lab = ChapterLab.find(Cli.REPO, e.chapter());
             assertThat(lab.solutions().resolve(e.fileName())).as(e.title())
