@@ -77,6 +77,13 @@ class ChrootRuntimeIT {
         assertThat(run(1, "sh", "-c", "kill -KILL $$").status().shellExitCode()).isEqualTo(137);
     }
 
+    /** Only in a jail is the failed exec the engine's own spawn error; from chapter 2, pid 1 exits 126 with it. */
+    @org.junit.jupiter.api.Test
+    void aJailedNonExecutableIsRefusedAtTheSpawnNamingTheErrno() {
+        assertThatThrownBy(() -> run(1, "/etc/passwd")).isInstanceOf(JboxException.class).hasMessageContaining("EACCES")
+                .extracting(e -> ((JboxException) e).exitCode()).isEqualTo(126);
+    }
+
     @ChapterTest(since = 1)
     void noDescriptorOfTheEngineLeaksIntoTheContainer(int chapter) throws Exception {
         Path secret = Files.createTempFile(store, "open-in-engine", "");
