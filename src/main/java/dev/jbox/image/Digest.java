@@ -1,5 +1,7 @@
 package dev.jbox.image;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.jbox.JboxException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -32,6 +34,7 @@ public record Digest(String algorithm, String hex) {
     }
 
     /** Parses {@code sha256:<64 hex>} (or sha512), with an error that names the text. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Digest parse(String text) {
         int colon = text == null ? -1 : text.indexOf(':');
         if (colon < 0) {
@@ -75,6 +78,8 @@ public record Digest(String algorithm, String hex) {
         return hex.substring(0, 12);
     }
 
+    /** In JSON a digest is its text, as descriptors and rootfs.diff_ids write it. */
+    @JsonValue
     @Override
     public String toString() {
         return algorithm + ":" + hex;

@@ -1,72 +1,440 @@
 package dev.jbox.image;
 
-import dev.jbox.JboxException;
 import dev.jbox.DataRoot;
+import dev.jbox.FileTrees;
+import dev.jbox.JboxException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The images the engine has, one directory each: {@code images/NAME/rootfs} and
- * {@code images/NAME/config.json}. Chapter 4 replaces the plain directory with layers.
+ * The images the engine has, in the OCI image layout ({@code image-store/}: {@code oci-layout},
+ * {@code index.json}, {@code blobs/sha256/...}), so umoci and skopeo read it as it is. Blobs go
+ * through the {@link ContentStore}; {@code index.json} holds one entry per tag, named by its
+ * {@code org.opencontainers.image.ref.name} annotation (the full reference), and untagged entries
+ * for images a moved tag left behind, as Docker keeps its {@code <none>} images.
  */
 public final class ImageStore {
     public static final String DEFAULT_IMAGE = "busybox";
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
+    private static final Reference BUILTIN = Reference.parse(DEFAULT_IMAGE).withDefaultTag();
+    private static final Pattern HEX_PREFIX = Pattern.compile("(sha256:)?[a-f0-9]{1,64}");
 
-    private final DataRoot store;
+    private final DataRoot root;
+    private final Path layout;
+    private final Path ingest;
+    private final ContentStore content;
+    private final LayoutIndex index;
+    private final Leases leases;
 
-    public ImageStore(DataRoot store) {
-        this.store = store;
+    public ImageStore(DataRoot root) {
+        this.root = root;
+        this.layout = root.root().resolve("image-store");
+        this.ingest = root.root().resolve("image-ingest");
+        this.content = new ContentStore(layout, ingest);
+        this.index = new LayoutIndex(layout, ingest.resolve("lock"));
+        this.leases = new Leases(ingest);
     }
 
-    /** The image called {@code reference} ("busybox" or "busybox:latest"); the built-in one is made on first use. */
+    /** The OCI image layout directory. */
+    public Path layout() {
+        return layout;
+    }
+
+    // ---- blobs ---------------------------------------------------------------------------
+
+    /** Where a blob is kept (it may not exist). */
+    public Path blob(Digest digest) {
+        return content.path(digest);
+    }
+
+    public boolean hasBlob(Digest digest) {
+        return content.has(digest);
+    }
+
+    /**
+     * Stores a blob, checked against {@code expected} if given. Until an image refers to it, this
+     * process holds it against {@link #prune}.
+     */
+    public StoredBlob putBlob(InputStream in, Digest expected) {
+        return putBlob(in, expected, -1);
+    }
+
+    public StoredBlob putBlob(InputStream in, Digest expected, long expectedSize) {
+        if (expected != null) {
+            leases.hold(expected); // before the rename, so no collection runs between the two
+        }
+        StoredBlob blob = content.put(in, expected, expectedSize);
+        leases.hold(blob.digest());
+        return blob;
+    }
+
+    // ---- images --------------------------------------------------------------------------
+
+    /** Stores a config and the manifest of it and its layers (already stored), tagged {@code tag} if not null. */
+    public StoredImage addImage(ConfigFile config, List<Descriptor> layers, Reference tag) {
+        return addImage(OciJson.bytes(config), layers, tag);
+    }
+
+    /** As {@link #addImage(ConfigFile, List, Reference)} with the config's exact bytes. */
+    public StoredImage addImage(byte[] config, List<Descriptor> layers, Reference tag) {
+        StoredBlob c = putBlob(new java.io.ByteArrayInputStream(config), null, config.length);
+        return addManifest(OciJson.bytes(Manifest.oci(c.describe(MediaTypes.OCI_CONFIG), layers)), tag);
+    }
+
+    /**
+     * Stores a manifest (its exact bytes: its digest is of them) whose config and layers are in
+     * the store, and tags it. Nothing is tagged if a blob is missing.
+     */
+    public StoredImage addManifest(byte[] manifestBytes, Reference tag) {
+        StoredBlob m = putBlob(new java.io.ByteArrayInputStream(manifestBytes), null, manifestBytes.length);
+        Manifest manifest = Manifest.parse(manifestBytes, m.digest());
+        for (Descriptor d : blobsOf(manifest)) {
+            if (!content.has(d.digest())) {
+                throw new JboxException("manifest " + m.digest() + " refers to blob " + d.digest()
+                        + ", which is not in the store; store its layers and config first");
+            }
+        }
+        Descriptor entry = m.describe(manifest.mediaType());
+        Reference tagged = tag == null ? null : checkTag(tag);
+        index.update(i -> tagged == null ? withEntry(i, entry) : withTag(i, tagged, entry));
+        List<Digest> referenced = new ArrayList<>();
+        referenced.add(m.digest());
+        blobsOf(manifest).forEach(d -> referenced.add(d.digest()));
+        leases.release(referenced);
+        return load(tagged, entry);
+    }
+
+    private static List<Descriptor> blobsOf(Manifest m) {
+        List<Descriptor> all = new ArrayList<>();
+        all.add(m.config());
+        all.addAll(m.layers());
+        return all;
+    }
+
+    /**
+     * The image a user names: {@code name[:tag]}, {@code name@sha256:...}, an image id or a unique
+     * prefix of one. The built-in busybox is made on first use.
+     */
+    public StoredImage resolve(String text) {
+        String ref = text == null ? "" : text.strip();
+        StoredImage byId = HEX_PREFIX.matcher(ref).matches() ? byId(ref) : null;
+        if (byId != null) {
+            return byId;
+        }
+        Reference r = Reference.parse(ref).withDefaultTag();
+        StoredImage found = find(r);
+        if (found == null && r.equals(BUILTIN)) {
+            found = createBuiltin();
+        }
+        if (found == null) {
+            throw new JboxException("no such image: '" + text + "'; the built-in image is '" + DEFAULT_IMAGE
+                    + "' ('jbox images' lists the images in " + layout + ")");
+        }
+        return found;
+    }
+
+    /** The image a runtime of chapters 1-3 runs: a plain root directory (see {@link FlatRootfs}) and its config. */
     public Image get(String reference) {
-        String name = reference.endsWith(":latest") ? reference.substring(0, reference.length() - 7) : reference;
-        if (!NAME.matcher(name).matches()) {
-            throw new JboxException("invalid image name '" + reference
-                    + "': use lower-case letters, digits, '.', '_' and '-', e.g. " + DEFAULT_IMAGE);
-        }
-        Path dir = store.images().resolve(name);
-        if (!Files.isDirectory(dir) && name.equals(DEFAULT_IMAGE)) {
-            BusyboxImage.create(dir);
-        }
-        if (!Files.isDirectory(dir.resolve("rootfs"))) {
-            throw new JboxException("no such image: '" + reference + "'; the built-in image is '"
-                    + DEFAULT_IMAGE + "' ('jbox images' lists the images in " + store.images() + ")");
-        }
-        return new Image(name, dir.resolve("rootfs"), readConfig(dir.resolve("config.json")));
+        StoredImage image = resolve(reference);
+        Path rootfs = FlatRootfs.ensure(root.images(), image, content);
+        return new Image(reference, rootfs, image.config().runConfig());
     }
 
-    public List<String> names() {
-        if (!Files.isDirectory(store.images())) {
-            return List.of();
+    /** The image whose plain root directory is {@code rootfs}, or null: how a container's record names its image. */
+    public Digest imageOfRootfs(Path rootfs) {
+        if (rootfs == null || !rootfs.getFileName().toString().equals("rootfs")
+                || !rootfs.getParent().getParent().equals(root.images())) {
+            return null;
         }
-        try (Stream<Path> dirs = Files.list(store.images())) {
-            List<String> names = new ArrayList<>();
-            dirs.filter(d -> Files.isDirectory(d.resolve("rootfs")))
-                    .forEach(d -> names.add(d.getFileName().toString()));
-            names.sort(null);
-            return names;
+        String hex = rootfs.getParent().getFileName().toString();
+        return hex.matches("[a-f0-9]{64}") ? new Digest("sha256", hex) : null;
+    }
+
+    private StoredImage find(Reference r) {
+        for (Descriptor d : index.read().manifests()) {
+            if (r.digest() != null ? d.digest().equals(r.digest()) : r.toString().equals(d.refName())) {
+                return load(r, d);
+            }
+        }
+        return null;
+    }
+
+    private StoredImage byId(String text) {
+        String hex = text.startsWith("sha256:") ? text.substring(7) : text;
+        Map<Digest, StoredImage> matches = new LinkedHashMap<>();
+        for (StoredImage image : list()) {
+            if (image.id().hex().startsWith(hex) || (text.startsWith("sha256:") && image.manifestDigest().hex().equals(hex))) {
+                matches.putIfAbsent(image.id(), image);
+            }
+        }
+        if (matches.size() > 1) {
+            throw new JboxException("image id prefix '" + text + "' is ambiguous (" + matches.size()
+                    + " images); give more digits");
+        }
+        return matches.isEmpty() ? null : matches.values().iterator().next();
+    }
+
+    /** Every image entry: one per tag, and one per untagged image (reference null). */
+    public List<StoredImage> list() {
+        List<StoredImage> all = new ArrayList<>();
+        for (Descriptor d : index.read().manifests()) {
+            all.add(load(d.refName() == null ? null : Reference.parse(d.refName()), d));
+        }
+        return all;
+    }
+
+    /** Reads an index entry's manifest and config; a multi-platform index gives this machine's manifest. */
+    private StoredImage load(Reference ref, Descriptor entry) {
+        Descriptor d = entry;
+        if (MediaTypes.isIndex(d.mediaType())) {
+            d = platformManifest(d);
+        }
+        Manifest manifest = Manifest.parse(content.read(d.digest()), d.digest());
+        Digest configDigest = manifest.config().digest();
+        ConfigFile config = ConfigFile.parse(content.read(configDigest), configDigest);
+        if (config.diffIds().size() != manifest.layers().size()) {
+            throw new JboxException("image " + configDigest.shortHex() + " is inconsistent: its manifest has "
+                    + manifest.layers().size() + " layers and its config " + config.diffIds().size()
+                    + " diff ids; remove it (jbox rmi -f) and load it again");
+        }
+        return new StoredImage(ref, d.digest(), manifest, configDigest, config, manifest.layers(), config.diffIds());
+    }
+
+    private Descriptor platformManifest(Descriptor indexEntry) {
+        ImageIndex i = OciJson.read(content.read(indexEntry.digest()), ImageIndex.class, "index " + indexEntry.digest());
+        for (Descriptor m : i.manifests()) {
+            if (m.platform() == null || (BusyboxImage.architecture().equals(m.platform().architecture())
+                    && "linux".equals(m.platform().os()))) {
+                return m;
+            }
+        }
+        throw new JboxException("image index " + indexEntry.digest() + " has no manifest for linux/"
+                + BusyboxImage.architecture() + "; pull or load an image made for this machine");
+    }
+
+    private StoredImage createBuiltin() {
+        Path busybox = BusyboxImage.findStaticBusybox();
+        return index.locked(() -> {
+            StoredImage again = find(BUILTIN); // another jbox may have made it while we waited
+            if (again != null) {
+                return again;
+            }
+            BusyboxImage.Built b = BusyboxImage.build(busybox, BusyboxImage.sourceDateEpoch());
+            putBlob(new java.io.ByteArrayInputStream(b.layer()), null, b.layer().length);
+            putBlob(new java.io.ByteArrayInputStream(b.config()), null, b.config().length);
+            return addManifest(b.manifest(), BUILTIN);
+        });
+    }
+
+    // ---- tags ----------------------------------------------------------------------------
+
+    /** {@code jbox tag SOURCE TARGET}: TARGET names the image SOURCE names. */
+    public StoredImage tag(String source, String target) {
+        StoredImage image = resolve(source);
+        Reference t = checkTag(Reference.parse(target).withDefaultTag());
+        Descriptor entry = new Descriptor(image.manifest().mediaType(), image.manifestDigest(),
+                content.size(image.manifestDigest()));
+        index.update(i -> withTag(i, t, entry));
+        return load(t, entry);
+    }
+
+    private static Reference checkTag(Reference t) {
+        if (t.digest() != null) {
+            throw new JboxException("refusing to create a tag with a digest reference: '" + t.familiar()
+                    + "'; give a name and a tag, e.g. app:v1");
+        }
+        return t.withDefaultTag();
+    }
+
+    /** The index with {@code tag} pointing at {@code entry}; an image the tag leaves without one stays, untagged. */
+    private static ImageIndex withTag(ImageIndex i, Reference tag, Descriptor entry) {
+        List<Descriptor> out = new ArrayList<>();
+        Descriptor previous = null;
+        for (Descriptor d : i.manifests()) {
+            if (tag.toString().equals(d.refName())) {
+                previous = d;
+            } else if (!(d.refName() == null && d.digest().equals(entry.digest()))) {
+                out.add(d); // (an untagged entry of this image is replaced by the tagged one)
+            }
+        }
+        out.add(entry.withAnnotations(Map.of(Descriptor.REF_NAME, tag.toString())));
+        if (previous != null && !named(out, previous.digest())) {
+            out.add(previous.withAnnotations(null));
+        }
+        return i.withManifests(out);
+    }
+
+    private static ImageIndex withEntry(ImageIndex i, Descriptor entry) {
+        if (named(i.manifests(), entry.digest())) {
+            return i;
+        }
+        List<Descriptor> out = new ArrayList<>(i.manifests());
+        out.add(entry);
+        return i.withManifests(out);
+    }
+
+    private static boolean named(List<Descriptor> entries, Digest manifest) {
+        return entries.stream().anyMatch(d -> d.digest().equals(manifest));
+    }
+
+    // ---- removal -------------------------------------------------------------------------
+
+    /**
+     * {@code jbox rmi}: by tag, the tag goes, and with the last tag the image (its manifest entry;
+     * the blobs go with {@link #prune}); by id, the image and all its tags. An image a container
+     * uses stays: refused without {@code force}, left untagged with it.
+     *
+     * @param users image id -> a container that uses it
+     * @return Docker's lines: "Untagged: ..." and "Deleted: ..."
+     */
+    public List<String> remove(String reference, boolean force, Map<Digest, String> users) {
+        StoredImage image = resolve(reference);
+        boolean byTag = image.reference() != null && !HEX_PREFIX.matcher(reference.strip()).matches()
+                && image.reference().digest() == null;
+        List<String> lines = new ArrayList<>();
+        index.update(i -> {
+            lines.clear();
+            List<Descriptor> entries = i.manifests().stream().filter(d -> d.digest().equals(image.manifestDigest())).toList();
+            List<Descriptor> tags = entries.stream().filter(d -> d.refName() != null).toList();
+            if (!byTag && tags.size() > 1 && !force) {
+                throw new JboxException("conflict: unable to delete " + image.id().shortHex() + " (must be forced) - image"
+                        + " is referenced in multiple repositories; remove the tags one by one or use jbox rmi -f");
+            }
+            List<Descriptor> untag = byTag
+                    ? tags.stream().filter(d -> d.refName().equals(image.reference().toString())).toList() : tags;
+            boolean last = untag.size() == tags.size();
+            String user = users.get(image.id());
+            if (last && user != null && !force) {
+                throw new JboxException("conflict: unable to remove image '" + reference + "' - container " + user
+                        + " uses it; remove the container first (jbox rm " + user + ") or use jbox rmi -f");
+            }
+            List<Descriptor> out = new ArrayList<>(i.manifests());
+            out.removeAll(untag);
+            for (Descriptor d : untag) {
+                lines.add("Untagged: " + Reference.parse(d.refName()).familiar());
+            }
+            if (last) {
+                out.removeIf(d -> d.digest().equals(image.manifestDigest()));
+                if (user != null) {
+                    out.add(entries.get(0).withAnnotations(null)); // a container still runs on it
+                } else {
+                    lines.add("Deleted: " + image.manifestDigest());
+                }
+            }
+            return i.withManifests(out);
+        });
+        return lines;
+    }
+
+    /** What {@link #prune} removed: image ids, and the bytes freed. */
+    public record PruneResult(List<Digest> deletedImages, List<Digest> deletedBlobs, long reclaimed) {
+    }
+
+    /**
+     * Removes untagged images (with {@code all}, every image) no container uses, then every blob
+     * no image refers to and no live writer holds, leftover ingests, and plain root directories of
+     * images that are gone.
+     *
+     * @param inUse ids of the images containers use
+     */
+    public PruneResult prune(boolean all, Set<Digest> inUse) {
+        return index.locked(() -> {
+            List<Digest> deletedImages = new ArrayList<>();
+            ImageIndex kept = index.update(i -> {
+                List<Descriptor> out = new ArrayList<>();
+                for (Descriptor d : i.manifests()) {
+                    Digest id = load(null, d).id();
+                    if ((d.refName() == null || all) && !inUse.contains(id)) {
+                        if (!deletedImages.contains(id)) {
+                            deletedImages.add(id);
+                        }
+                    } else {
+                        out.add(d);
+                    }
+                }
+                return i.withManifests(out);
+            });
+            Set<Digest> live = new HashSet<>(Leases.heldByLiveProcesses(ingest));
+            Set<Digest> keptIds = new HashSet<>(inUse);
+            for (Descriptor d : kept.manifests()) {
+                live.add(d.digest());
+                if (MediaTypes.isIndex(d.mediaType())) {
+                    OciJson.read(content.read(d.digest()), ImageIndex.class, "index " + d.digest())
+                            .manifests().forEach(m -> live.add(m.digest()));
+                }
+                StoredImage image = load(null, d);
+                keptIds.add(image.id());
+                live.add(image.manifestDigest());
+                blobsOf(image.manifest()).forEach(b -> live.add(b.digest()));
+            }
+            deletedImages.removeIf(keptIds::contains); // another tag of it is kept
+            long reclaimed = content.removeStaleIngests(Duration.ofHours(1));
+            List<Digest> deletedBlobs = new ArrayList<>();
+            for (Digest blob : content.list()) {
+                if (!live.contains(blob)) {
+                    reclaimed += content.size(blob);
+                    content.delete(blob);
+                    deletedBlobs.add(blob);
+                }
+            }
+            reclaimed += removeFlatRootfs(keptIds);
+            return new PruneResult(deletedImages, deletedBlobs, reclaimed);
+        });
+    }
+
+    /** STOPGAP (see {@link FlatRootfs}): the plain directories of images that are gone. */
+    private long removeFlatRootfs(Set<Digest> keep) {
+        if (!Files.isDirectory(root.images())) {
+            return 0;
+        }
+        Set<String> keepHex = new LinkedHashSet<>();
+        keep.forEach(d -> keepHex.add(d.hex()));
+        long freed = 0;
+        try (Stream<Path> dirs = Files.list(root.images())) {
+            for (Path dir : dirs.toList()) {
+                String name = dir.getFileName().toString();
+                // only jbox's own directories, and an unpacking in progress (".ID.tmp-...") left alone for an hour
+                boolean ours = name.matches("[a-f0-9]{64}") || (name.matches("\\.[a-f0-9]{64}\\.tmp-.*")
+                        && Files.getLastModifiedTime(dir).toInstant().isBefore(java.time.Instant.now().minus(Duration.ofHours(1))));
+                if (ours && !keepHex.contains(name)) {
+                    freed += FlatRootfs.size(dir);
+                    FileTrees.delete(dir);
+                }
+            }
         } catch (IOException e) {
-            throw new JboxException("cannot list " + store.images() + ": " + e.getMessage());
+            throw new JboxException("cannot clean " + root.images() + ": " + e.getMessage());
         }
+        return freed;
     }
 
-    static ImageConfig readConfig(Path file) {
-        try {
-            return Files.exists(file) ? dev.jbox.Json.mapper().readValue(file.toFile(), ImageConfig.class) : new ImageConfig(null, null, null);
-        } catch (IOException e) {
-            throw new JboxException("cannot read the image config " + file + ": " + e.getMessage()
-                    + "; remove the image directory and let jbox make it again");
+    /**
+     * The bytes the blobs of {@code images} take, each blob counted once however many images
+     * share it: what {@code jbox system df} shows.
+     */
+    public long uniqueSize(List<StoredImage> images) {
+        Set<Digest> seen = new HashSet<>();
+        long size = 0;
+        for (StoredImage image : images) {
+            List<Digest> blobs = new ArrayList<>();
+            blobs.add(image.manifestDigest());
+            blobsOf(image.manifest()).forEach(d -> blobs.add(d.digest()));
+            for (Digest d : blobs) {
+                if (seen.add(d)) {
+                    size += content.size(d);
+                }
+            }
         }
-    }
-
-    static void writeConfig(Path file, ImageConfig config) {
-        dev.jbox.Json.writeAtomically(file, config);
+        return size;
     }
 }
