@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         description = "A container engine in Java, built one chapter at a time.",
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, KillCommand.class,
                 RmCommand.class, ExecCommand.class, InspectCommand.class, StatsCommand.class, TopCommand.class,
-                UpdateCommand.class, ImagesCommand.class, NetworkCommand.class,
+                UpdateCommand.class, ImagesCommand.class, ImageCommand.class, TagCommand.class, RmiCommand.class,
+                HistoryCommand.class, NetworkCommand.class,
                 SystemCommand.class, LabCommand.class})
 public final class Main {
     @Option(names = "--root", paramLabel = "DIR",

@@ -29,11 +29,15 @@ class CliIT {
     }
 
     @Test
-    void runsTheDefaultImage() {
+    void runsTheDefaultImage() throws Exception {
         var r = Cli.jbox(store, "run", "busybox", "sh", "-c", "echo hello from $(pwd)");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo("hello from /\n");
-        assertThat(store.resolve("images/busybox/rootfs/bin/busybox")).isRegularFile();
+        // the image in the OCI layout, and (until the snapshots) its plain root directory, named by the image id
+        assertThat(store.resolve("image-store/index.json")).content().contains("docker.io/library/busybox:latest");
+        try (var dirs = Files.list(store.resolve("images"))) {
+            assertThat(dirs.toList()).singleElement().satisfies(d -> assertThat(d.resolve("rootfs/bin/busybox")).isRegularFile());
+        }
     }
 
     @Test
