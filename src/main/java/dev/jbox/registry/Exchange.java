@@ -15,6 +15,8 @@ import java.util.Map;
 
 /** One request and its response, with the few things every handler needs from the JDK's exchange. */
 final class Exchange {
+    private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
+
     private final HttpExchange http;
     private final RepositoryName name;
     private final Map<String, String> query = new HashMap<>();
@@ -111,11 +113,29 @@ final class Exchange {
         send(status, "application/json", Json.mapper().writeValueAsBytes(value));
     }
 
+    /**
+     * Reads what is left of a refused request's body (up to a bound), so the client, still
+     * sending, gets to read the error instead of a reset connection.
+     */
+    private void drain() {
+        byte[] buf = new byte[64 * 1024];
+        long left = DRAIN_LIMIT;
+        try {
+            InputStream in = http.getRequestBody();
+            for (int n; left > 0 && (n = in.read(buf)) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException gone) {
+            // the client stopped sending: the error may still reach it
+        }
+    }
+
     boolean sent() {
         return sent;
     }
 
     void sendError(RegistryError e) throws IOException {
+        drain();
         ObjectNode body = Json.mapper().createObjectNode();
         ArrayNode errors = body.putArray("errors");
         ObjectNode error = errors.addObject();

@@ -22,27 +22,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Blob pushes and pulls over the wire, every upload flavour of the spec and its refusals. */
-class RegistryBlobsTest {
-    @TempDir
-    Path root;
-    RegistryClient reg;
-
-    @BeforeEach
-    void start() {
-        reg = new RegistryClient(root);
-    }
-
-    @AfterEach
-    void stop() {
-        reg.close();
-    }
-
+class RegistryBlobsTest extends RegistryTestBase {
     private static byte[] random(int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
