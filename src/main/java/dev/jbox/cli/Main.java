@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
                 RmCommand.class, ExecCommand.class, InspectCommand.class, StatsCommand.class, TopCommand.class,
                 UpdateCommand.class, ImagesCommand.class, ImageCommand.class, TagCommand.class, RmiCommand.class,
                 HistoryCommand.class, NetworkCommand.class,
-                SystemCommand.class, LabCommand.class})
+                SystemCommand.class, LabCommand.class, RegistryCommand.class})
 public final class Main {
     @Option(names = "--root", paramLabel = "DIR",
             description = "Where jbox keeps images and containers (default: $JBOX_ROOT or /var/lib/jbox).")
