@@ -162,7 +162,7 @@ public final class LayerUnpacker {
         private final Set<String> explicitDirs = new HashSet<>();
         private final Set<String> checkedPrefixes = new HashSet<>();
         private final List<Directory> directories = new ArrayList<>();
-        private final boolean root0 = Kernel.geteuid() == 0;
+        private final boolean asRoot = Kernel.geteuid() == 0; // as GNU tar: only root keeps the owners
         private String entryName;
 
         Run(Path root, String layerName, UnionView lowers) {
@@ -328,7 +328,7 @@ public final class LayerUnpacker {
         /** Owner, mode, extended attributes and modification time, in that order (chown clears setuid). */
         private void own(Path path, TarArchiveEntry e, boolean symlink) throws IOException {
             String p = path.toString();
-            if (root0) {
+            if (asRoot) {
                 Kernel.lchown(p, Math.toIntExact(e.getLongUserId()), Math.toIntExact(e.getLongGroupId()));
             }
             if (!symlink) {

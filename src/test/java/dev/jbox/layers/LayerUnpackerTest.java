@@ -149,6 +149,54 @@ class LayerUnpackerTest {
     }
 
     @Test
+    void aLowerSymlinkDeletedByAHigherLowerLayerIsNoLongerThere() throws IOException {
+        Path bottom = Files.createDirectories(tmp.resolve("bottom"));
+        Files.createSymbolicLink(bottom.resolve("etc"), Path.of("/etc"));
+        Path middle = Files.createDirectories(tmp.resolve("middle"));
+        Files.createFile(middle.resolve("etc"));
+        disk.whiteouts.add(middle.resolve("etc")); // layer 2 deleted the symlink
+        byte[] tar = new TestTar().file("etc/passwd", "mine").bytes();
+        unpacker.unpack(new ByteArrayInputStream(tar), tmp.resolve("top"), "3/3", List.of(bottom, middle));
+        assertThat(tmp.resolve("top/etc/passwd")).hasContent("mine");
+    }
+
+    @Test
+    void userXattrsAreKeptAndOverlaysOwnAreNeverTakenFromALayer() throws IOException {
+        var e = TestTar.entry("f", TarConstants.LF_NORMAL, 0644);
+        e.addPaxHeader("SCHILY.xattr.user.note", "hello");
+        e.addPaxHeader("SCHILY.xattr.trusted.overlay.opaque", "y");
+        var d = TestTar.entry("d/", TarConstants.LF_DIR, 0755);
+        d.addPaxHeader("SCHILY.xattr.trusted.overlay.opaque", "y");
+        byte[] tar = new TestTar().entry(e, new byte[0]).entry(d, null).bytes();
+        Path target = tmp.resolve("l");
+        unpacker.unpack(new ByteArrayInputStream(tar), target, "t", List.of());
+        assertThat(dev.jbox.kernel.Kernel.lgetxattr(target.resolve("f").toString(), "user.note")).isEqualTo("hello".getBytes());
+        assertThat(dev.jbox.kernel.Kernel.llistxattr(target.resolve("f").toString())).doesNotContain("trusted.overlay.opaque");
+        assertThat(dev.jbox.kernel.Kernel.llistxattr(target.resolve("d").toString())).doesNotContain("trusted.overlay.opaque");
+
+        // ...and a diff of the directory carries the user attribute on.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        new LayerDiff(disk).write(target, out, LayerDiff.Compression.NONE, null);
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+            var first = in.getNextEntry();
+            while (!first.getName().equals("f")) {
+                first = in.getNextEntry();
+            }
+            assertThat(first.getExtraPaxHeaders()).containsEntry("SCHILY.xattr.user.note", "hello")
+                    .doesNotContainKey("SCHILY.xattr.trusted.overlay.opaque");
+        }
+    }
+
+    @Test
+    void kernelCallsOfLayersNameThemselves() {
+        assertThatThrownBy(() -> dev.jbox.kernel.Kernel.lsetxattr("/no/such/file", "user.x", new byte[] {1}))
+                .hasMessage("lsetxattr(\"/no/such/file\", \"user.x\", 1 bytes): ENOENT (No such file or directory)");
+        assertThatThrownBy(() -> dev.jbox.kernel.Kernel.chmod("/no/such/file", 04755))
+                .hasMessage("chmod(\"/no/such/file\", 04755): ENOENT (No such file or directory)");
+        assertThat(dev.jbox.kernel.Kernel.lgetxattr(tmp.toString(), "user.none")).isNull();
+    }
+
+    @Test
     void aTruncatedLayerIsRefusedWithNothingLeft() {
         byte[] tar = new TestTar().file("big", "x".repeat(5000)).bytes();
         byte[] cut = Arrays.copyOf(tar, 2048);
