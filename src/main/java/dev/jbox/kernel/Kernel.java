@@ -275,6 +275,149 @@ public final class Kernel {
         }
     }
 
+    // ---- Files as a layer holds them: modes, owners, extended attributes (chapter 4). ----
+
+    /** chmod(2), for the bits Java's PosixFilePermission cannot say (setuid, setgid, sticky). It follows a symbolic link: call it on files and directories only. */
+    public static void chmod(String path, int mode) {
+        try {
+            C.chmod(path, mode);
+        } catch (LastErrorException e) {
+            throw fail(e, "chmod(%s, 0%o)", quote(path), mode);
+        }
+    }
+
+    /** lchown(2): the owner of the file itself, never of what a symbolic link points to. */
+    public static void lchown(String path, int uid, int gid) {
+        try {
+            C.lchown(path, uid, gid);
+        } catch (LastErrorException e) {
+            throw fail(e, "lchown(%s, %d, %d)", quote(path), uid, gid);
+        }
+    }
+
+    public static void lsetxattr(String path, String name, byte[] value) {
+        try {
+            C.lsetxattr(path, name, value, value.length, 0);
+        } catch (LastErrorException e) {
+            throw fail(e, "lsetxattr(%s, %s, %d bytes)", quote(path), quote(name), value.length);
+        }
+    }
+
+    /** The attribute's value, or null if the file has none of that name (ENODATA) or its file system keeps none. */
+    public static byte[] lgetxattr(String path, String name) {
+        byte[] buffer = new byte[256];
+        while (true) {
+            try {
+                long n = C.lgetxattr(path, name, buffer, buffer.length);
+                return java.util.Arrays.copyOf(buffer, (int) n);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.ENODATA || e.getErrorCode() == Errno.EOPNOTSUPP) {
+                    return null;
+                }
+                if (e.getErrorCode() != Errno.ERANGE || buffer.length >= 65536) {
+                    throw fail(e, "lgetxattr(%s, %s)", quote(path), quote(name));
+                }
+                buffer = new byte[65536]; // the largest value Linux allows
+            }
+        }
+    }
+
+    /** The names of a file's extended attributes (empty if its file system keeps none). */
+    public static List<String> llistxattr(String path) {
+        byte[] buffer = new byte[65536];
+        long n;
+        try {
+            n = C.llistxattr(path, buffer, buffer.length);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EOPNOTSUPP) {
+                return List.of();
+            }
+            throw fail(e, "llistxattr(%s)", quote(path));
+        }
+        List<String> names = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            if (buffer[i] == 0) {
+                names.add(new String(buffer, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return names;
+    }
+
+    // ---- The new mount API (Linux 5.2): a file system configured key by key, so no option
+    // string and no one-page limit on it; overlay takes "lowerdir+" this way from Linux 6.8. ----
+
+    /** fsopen(2): a file-system context to configure; close it when done. */
+    public static int fsopen(String fsType) {
+        final int fsopenCloexec = 1;
+        try {
+            return (int) C.syscall(Syscalls.FSOPEN, fsType, fsopenCloexec);
+        } catch (LastErrorException e) {
+            throw fail(e, "fsopen(%s, FSOPEN_CLOEXEC)", quote(fsType));
+        }
+    }
+
+    /** fsconfig(2) FSCONFIG_SET_STRING; a refusal carries the file system's own words from the context's log. */
+    public static void fsconfigString(int fsFd, String key, String value) {
+        final int fsconfigSetString = 1;
+        try {
+            C.syscall(Syscalls.FSCONFIG, fsFd, fsconfigSetString, key, value, 0);
+        } catch (LastErrorException e) {
+            throw fail(e, "fsconfig(%d, FSCONFIG_SET_STRING, %s, %s)%s", fsFd, quote(key), quote(value),
+                    contextLog(fsFd));
+        }
+    }
+
+    /** fsconfig(2) FSCONFIG_CMD_CREATE: makes the superblock from the configuration. */
+    public static void fsconfigCreate(int fsFd) {
+        final int fsconfigCmdCreate = 6;
+        try {
+            C.syscall(Syscalls.FSCONFIG, fsFd, fsconfigCmdCreate, null, null, 0);
+        } catch (LastErrorException e) {
+            throw fail(e, "fsconfig(%d, FSCONFIG_CMD_CREATE)%s", fsFd, contextLog(fsFd));
+        }
+    }
+
+    /** fsmount(2): a detached mount of the created file system, as a file descriptor. */
+    public static int fsmount(int fsFd) {
+        final int fsmountCloexec = 1;
+        try {
+            return (int) C.syscall(Syscalls.FSMOUNT, fsFd, fsmountCloexec, 0);
+        } catch (LastErrorException e) {
+            throw fail(e, "fsmount(%d, FSMOUNT_CLOEXEC)", fsFd);
+        }
+    }
+
+    /** move_mount(2): attaches a detached mount at {@code target}. */
+    public static void moveMount(int mountFd, String target) {
+        final int atFdcwd = -100, moveMountFEmptyPath = 4;
+        try {
+            C.syscall(Syscalls.MOVE_MOUNT, mountFd, "", atFdcwd, target, moveMountFEmptyPath);
+        } catch (LastErrorException e) {
+            throw fail(e, "move_mount(%d, \"\", AT_FDCWD, %s, MOVE_MOUNT_F_EMPTY_PATH)", mountFd, quote(target));
+        }
+    }
+
+    /** The messages a file system left in its context (read(2) on the fsopen fd), as ": e overlayfs: ..." or "". */
+    private static String contextLog(int fsFd) {
+        StringBuilder log = new StringBuilder();
+        byte[] line = new byte[1024];
+        for (int i = 0; i < 8; i++) {
+            long n;
+            try {
+                n = C.read(fsFd, line, line.length);
+            } catch (LastErrorException e) {
+                break; // ENODATA: nothing (more) logged
+            }
+            if (n <= 0) {
+                break;
+            }
+            log.append(log.length() == 0 ? " [" : "; ").append(new String(line, 0, (int) n).strip());
+        }
+        return log.length() == 0 ? "" : log.append(']').toString();
+    }
+
     static LibC libc() {
         return C;
     }
@@ -328,5 +471,7 @@ public final class Kernel {
     /** System call numbers glibc has no wrapper for, per architecture. */
     private static final class Syscalls {
         static final long PIVOT_ROOT = "aarch64".equals(System.getProperty("os.arch")) ? 41 : 155;
+        // Calls added since Linux 5.1 have one number on every architecture.
+        static final long MOVE_MOUNT = 429, FSOPEN = 430, FSCONFIG = 431, FSMOUNT = 432;
     }
 }

@@ -22,6 +22,13 @@ interface LibC extends Library {
     int access(String path, int mode); // errors are answers here, not failures
     int mknod(String path, int mode, long dev) throws LastErrorException;
     long syscall(long number, Object... args) throws LastErrorException;
+    int chmod(String path, int mode) throws LastErrorException;
+    int lchown(String path, int uid, int gid) throws LastErrorException;
+
+    // Extended attributes, never through a symbolic link (the l- calls)
+    int lsetxattr(String path, String name, byte[] value, long size, int flags) throws LastErrorException;
+    long lgetxattr(String path, String name, byte[] value, long size) throws LastErrorException;
+    long llistxattr(String path, byte[] list, long size) throws LastErrorException;
 
     // Namespaces and identity
     int unshare(int flags) throws LastErrorException;

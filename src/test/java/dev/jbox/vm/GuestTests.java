@@ -44,8 +44,11 @@ public final class GuestTests {
      */
     private static final String DISK_DIR = "/var/tmp";
     private static final long DISK_BYTES = 2L << 30;
-    /** What the guest needs for the disk (crc32c is ext4's checksum, a soft dependency depends= does not name). */
-    private static final List<String> DISK_MODULES = List.of("virtio_blk", "crc32c_generic", "ext4");
+    /**
+     * What the guest needs for the disk (crc32c is ext4's checksum, a soft dependency depends= does
+     * not name), and overlayfs for the layer tests that run on the course VM's kernel (OverlayOn61IT).
+     */
+    private static final List<String> MODULES = List.of("virtio_blk", "crc32c_generic", "ext4", "overlay");
     /** The cgroup the test JVM runs in: like a systemd machine, the root holds no processes of its own. */
     static final String TEST_CGROUP = "jbox-tests.scope";
     /** The controllers systemd enables at the root of a v2 machine. */
@@ -95,7 +98,7 @@ public final class GuestTests {
             List<String> qemuArgs = new ArrayList<>(Qemu.share(out, OUT_TAG, false));
             // cache=unsafe: a scratch disk, thrown away after; the host's page cache may keep it.
             qemuArgs.addAll(List.of("-drive", "file=" + scratchDisk(work) + ",format=raw,if=virtio,cache=unsafe"));
-            GuestExtras extras = new GuestExtras(Map.of(), DISK_MODULES, setup(needed), qemuArgs);
+            GuestExtras extras = new GuestExtras(Map.of(), MODULES, setup(needed), qemuArgs);
             Path initramfs = Guest.execInitramfs(work, kernel, command(repo, classPath, testClasses, timeout), true, extras);
             List<String> qemu = Qemu.command(new VmConfig("q35", VmConfig.KernelImage.VMLINUX), accelerator.name(), kernel,
                     initramfs, MEMORY_MIB, CPUS, true, extras.qemuArgs());
