@@ -92,16 +92,23 @@ final class CgroupV1 implements CgroupManager {
         CgroupDirs.join(directories().values(), pid);
     }
 
+    /** The Docker flag each limit file of {@link V1Limits} comes from, for the error if the kernel refuses its value. */
+    private static final Map<String, String> FLAGS = Map.of("memory.limit_in_bytes", "--memory",
+            "memory.memsw.limit_in_bytes", "--memory-swap", "memory.soft_limit_in_bytes", "--memory-reservation",
+            "cpu.shares", "--cpu-shares", "cpu.cfs_period_us", "--cpus or --cpu-period",
+            "cpu.cfs_quota_us", "--cpus or --cpu-quota", "pids.max", "--pids-limit");
+
     @Override
     public void set(Resources r) {
-        if (r.memory() != null) {
-            setMemory(r.memory());
+        long memoryLimit = r.memory() != null ? number("memory", "memory.limit_in_bytes") : 0;
+        // A file's controller is the start of its name: memory.limit_in_bytes is the memory hierarchy's.
+        V1Limits.files(r, memoryLimit).forEach((file, value) ->
+                write(file.substring(0, file.indexOf('.')), file, value, FLAGS.getOrDefault(file, file)));
+        if (r.memory() != null && r.memory().disableOOMKiller() != null) {
+            write("memory", "memory.oom_control", r.memory().disableOOMKiller() ? "1" : "0", "--oom-kill-disable");
         }
         if (r.cpu() != null) {
-            setCpu(r.cpu());
-        }
-        if (r.pids() != null) {
-            write("pids", "pids.max", r.pids().limit() > 0 ? Long.toString(r.pids().limit()) : "max", "--pids-limit");
+            setCpuset(r.cpu());
         }
         if (r.blockIO() != null) {
             setBlockIo(r.blockIO());
@@ -111,41 +118,7 @@ final class CgroupV1 implements CgroupManager {
         }
     }
 
-    // tag::v1-memory[]
-    private void setMemory(Resources.Memory m) {
-        Long limit = m.limit(), swap = m.swap();
-        // memory.memsw.limit_in_bytes (memory + swap) may never be below memory.limit_in_bytes,
-        // so when both change, the one that grows is written first.
-        boolean swapFirst = limit != null && swap != null
-                && (swap == -1 || CgroupFile.readLong(file("memory", "memory.limit_in_bytes")) < swap);
-        if (swapFirst) {
-            write("memory", "memory.memsw.limit_in_bytes", swap.toString(), "--memory-swap");
-        }
-        if (limit != null) {
-            write("memory", "memory.limit_in_bytes", limit.toString(), "--memory");
-        }
-        if (swap != null && !swapFirst) {
-            write("memory", "memory.memsw.limit_in_bytes", swap.toString(), "--memory-swap");
-        }
-        if (m.reservation() != null) {
-            write("memory", "memory.soft_limit_in_bytes", m.reservation().toString(), "--memory-reservation");
-        }
-        if (m.disableOOMKiller() != null) {
-            write("memory", "memory.oom_control", m.disableOOMKiller() ? "1" : "0", "--oom-kill-disable");
-        }
-    }
-    // end::v1-memory[]
-
-    private void setCpu(Resources.Cpu c) {
-        if (c.shares() != null) {
-            write("cpu", "cpu.shares", c.shares().toString(), "--cpu-shares");
-        }
-        if (c.period() != null) {
-            write("cpu", "cpu.cfs_period_us", c.period().toString(), "--cpus or --cpu-period");
-        }
-        if (c.quota() != null) {
-            write("cpu", "cpu.cfs_quota_us", c.quota().toString(), "--cpus or --cpu-quota");
-        }
+    private void setCpuset(Resources.Cpu c) {
         if (c.cpus() != null) {
             write("cpuset", "cpuset.cpus", c.cpus(), "--cpuset-cpus");
         }

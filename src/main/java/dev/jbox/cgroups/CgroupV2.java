@@ -97,16 +97,20 @@ final class CgroupV2 implements CgroupManager {
         CgroupDirs.join(List.of(dir), pid);
     }
 
+    /** The Docker flag each limit file of {@link V2Limits} comes from, for the error if the kernel refuses its value. */
+    private static final Map<String, String> FLAGS = Map.of("memory.max", "--memory", "memory.swap.max", "--memory-swap",
+            "memory.low", "--memory-reservation", "cpu.weight", "--cpu-shares",
+            "cpu.max", "--cpus, --cpu-quota or --cpu-period", "pids.max", "--pids-limit");
+
     @Override
     public void set(Resources r) {
-        if (r.memory() != null) {
-            setMemory(r.memory());
+        if (r.memory() != null && Boolean.TRUE.equals(r.memory().disableOOMKiller())) {
+            throw new JboxException("cgroup v2 cannot turn the OOM killer off (--oom-kill-disable); leave the flag out");
         }
+        long memoryMax = r.memory() != null ? CgroupFile.readLong(dir.resolve("memory.max")) : -1;
+        V2Limits.files(r, memoryMax).forEach((file, value) -> write(file, value, FLAGS.getOrDefault(file, file)));
         if (r.cpu() != null) {
-            setCpu(r.cpu());
-        }
-        if (r.pids() != null) {
-            write("pids.max", r.pids().limit() > 0 ? Long.toString(r.pids().limit()) : "max", "--pids-limit");
+            setCpuset(r.cpu());
         }
         if (r.blockIO() != null) {
             setBlockIo(r.blockIO());
@@ -116,48 +120,13 @@ final class CgroupV2 implements CgroupManager {
         }
     }
 
-    // tag::v2-memory[]
-    private void setMemory(Resources.Memory m) {
-        if (m.limit() != null) {
-            write("memory.max", max(m.limit()), "--memory");
-        }
-        if (m.swap() != null) {
-            // The spec's swap counts memory + swap, as v1 does; v2's memory.swap.max counts swap alone.
-            long limit = m.limit() != null ? m.limit() : CgroupFile.readLong(dir.resolve("memory.max"));
-            if (m.swap() != -1 && limit == -1) {
-                throw new JboxException("--memory-swap needs a --memory limit on cgroup v2, since it is memory plus swap");
-            }
-            write("memory.swap.max", m.swap() == -1 ? "max" : Long.toString(m.swap() - limit), "--memory-swap");
-        }
-        if (m.reservation() != null) {
-            write("memory.low", max(m.reservation()), "--memory-reservation");
-        }
-        if (Boolean.TRUE.equals(m.disableOOMKiller())) {
-            throw new JboxException("cgroup v2 cannot turn the OOM killer off (--oom-kill-disable); leave the flag out");
-        }
-    }
-    // end::v2-memory[]
-
-    private void setCpu(Resources.Cpu c) {
-        if (c.shares() != null) {
-            write("cpu.weight", Long.toString(cpuWeight(c.shares())), "--cpu-shares");
-        }
-        if (c.quota() != null || c.period() != null) {
-            // "max 100000" is no limit; "50000 100000" is half a CPU.
-            String quota = c.quota() == null ? "max" : max(c.quota());
-            write("cpu.max", c.period() == null ? quota : quota + " " + c.period(), "--cpus, --cpu-quota or --cpu-period");
-        }
+    private void setCpuset(Resources.Cpu c) {
         if (c.cpus() != null) {
             write("cpuset.cpus", c.cpus(), "--cpuset-cpus");
         }
         if (c.mems() != null) {
             write("cpuset.mems", c.mems(), "--cpuset-mems");
         }
-    }
-
-    /** v1's shares (2-262144, default 1024) on v2's weight scale (1-10000, default 100), as runc maps them. */
-    static long cpuWeight(long shares) {
-        return 1 + ((Math.max(2, Math.min(shares, 262144)) - 2) * 9999) / 262142;
     }
 
     /** v1's blkio weight (10-1000) on v2's io.weight scale (1-10000). */
@@ -288,10 +257,6 @@ final class CgroupV2 implements CgroupManager {
 
     private void write(String file, String value, String flag) {
         CgroupFile.write(dir.resolve(file), value, flag);
-    }
-
-    private static String max(long value) {
-        return value == -1 ? "max" : Long.toString(value);
     }
 
     private static List<String> words(Path file) {

@@ -11,7 +11,9 @@ public record Exercise(int chapter, int number, String title, String source) {
     static final List<Exercise> ALL = List.of(
             new Exercise(1, 1, "Jail.enter: unshare CLONE_FS, chroot, chdir", "src/main/java/dev/jbox/chroot/Jail.java"),
             new Exercise(2, 1, "UnshareFlags.of: the namespaces to unshare", "src/main/java/dev/jbox/namespaces/UnshareFlags.java"),
-            new Exercise(2, 2, "PivotRoot.into: pivot_root and detach the host", "src/main/java/dev/jbox/namespaces/PivotRoot.java"));
+            new Exercise(2, 2, "PivotRoot.into: pivot_root and detach the host", "src/main/java/dev/jbox/namespaces/PivotRoot.java"),
+            new Exercise(3, 1, "V1Limits.files: Docker's limits as cgroup v1 files", "src/main/java/dev/jbox/cgroups/V1Limits.java"),
+            new Exercise(3, 2, "V2Limits.files: Docker's limits as cgroup v2 files", "src/main/java/dev/jbox/cgroups/V2Limits.java"));
 
     public static List<Exercise> of(int chapter) {
         return ALL.stream().filter(e -> e.chapter == chapter).toList();

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 public final class Grader {
     static final int MAX_LINES = 8;
     private static final int MAX_LINE_LENGTH = 160;
+    private static final String NOTE = "note: ";
 
     private final long timeoutSeconds;
 
@@ -40,6 +41,7 @@ public final class Grader {
         long start = System.nanoTime();
         Sandbox sandbox = Sandbox.create();
         List<String> reason;
+        List<String> notes = new ArrayList<>();
         List<String> leftovers;
         try {
             Path file = work.resolve(exercise.fileName());
@@ -50,7 +52,7 @@ public final class Grader {
                 Path classes = sandbox.scratch("classes");
                 reason = LabBuild.compile(exercise, file, classes);
                 if (reason.isEmpty()) {
-                    reason = probe(exercise, classes, sandbox);
+                    reason = probe(exercise, classes, sandbox, notes);
                 }
             }
         } catch (Exception e) {
@@ -61,11 +63,16 @@ public final class Grader {
         } finally {
             leftovers = sandbox.cleanUp();
         }
-        return new Verdict(exercise, reason.isEmpty(), reason, leftovers, Duration.ofNanos(System.nanoTime() - start));
+        notes.addAll(leftovers);
+        return new Verdict(exercise, reason.isEmpty(), reason, notes, Duration.ofNanos(System.nanoTime() - start));
     }
 
-    /** Runs the exercise's checks against the engine with the student's class; nothing if they hold, else why not. */
-    private List<String> probe(Exercise exercise, Path classes, Sandbox sandbox) throws IOException, InterruptedException {
+    /**
+     * Runs the exercise's checks against the engine with the student's class; nothing if they hold, else why not.
+     * Lines the checks print as {@code note: ...} when they hold (what they could not check here) go to {@code notes}.
+     */
+    private List<String> probe(Exercise exercise, Path classes, Sandbox sandbox, List<String> notes)
+            throws IOException, InterruptedException {
         Path output = sandbox.scratch("probe").resolve("output");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -80,10 +87,11 @@ public final class Grader {
             p.destroyForcibly().waitFor();
             return List.of("the checks ran longer than " + timeoutSeconds + " s (killed); does the method block?");
         }
+        List<String> lines = Files.readAllLines(output);
         if (p.exitValue() == 0) {
+            lines.stream().filter(l -> l.startsWith(NOTE)).map(l -> l.substring(NOTE.length())).forEach(notes::add);
             return List.of();
         }
-        List<String> lines = Files.readAllLines(output);
         return lines.isEmpty() ? List.of("the checks exited with status " + p.exitValue() + " and printed nothing") : clip(lines);
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
  * One exercise's checks, in a JVM of its own whose class path puts the student's class before the
@@ -58,6 +59,8 @@ public final class LabProbe {
                 case "1.1" -> probe.jail();
                 case "2.1" -> probe.unshareFlags();
                 case "2.2" -> probe.pivotRoot();
+                case "3.1" -> new LimitsProbe(probe).v1();
+                case "3.2" -> new LimitsProbe(probe).v2();
                 default -> throw new IllegalArgumentException("no exercise " + args[0] + "." + args[1]);
             }
             System.exit(0);
@@ -227,7 +230,7 @@ public final class LabProbe {
                 "after " + after + " the engine's other threads left the host's root too: unshare CLONE_FS before chroot");
     }
 
-    private static void expect(boolean holds, String reason) {
+    static void expect(boolean holds, String reason) {
         if (!holds) {
             throw new Failed(reason);
         }
@@ -235,7 +238,7 @@ public final class LabProbe {
 
     private Engine engine;
 
-    private Engine engine() {
+    Engine engine() {
         if (engine == null) {
             Kernel.warmUp();
             engine = new Engine(new DataRoot(Path.of(System.getenv("JBOX_ROOT"))));
@@ -247,21 +250,30 @@ public final class LabProbe {
         return RunRequest.image("busybox", command).chapter(chapter).network("none").autoRemove(true);
     }
 
-    private static Launch.Stdio devNull() {
+    static Launch.Stdio devNull() {
         int fd = Kernel.open("/dev/null", Kernel.O_RDWR | Kernel.O_CLOEXEC, 0);
         return new Launch.Stdio(fd, fd, fd);
     }
 
     /** Runs a container with its output in a file, and returns that output. */
     private String run(int chapter, String... command) throws IOException {
+        return run(request(chapter, command), c -> { });
+    }
+
+    /** Runs a container with its output in a file; {@code exited} sees it after its pid 1 exits, before the engine cleans up. */
+    String run(RunRequest.Builder request, Consumer<CreatedContainer> exited) throws IOException {
         Path out = work.resolve("output");
         int fd = Kernel.open(out.toString(), Kernel.O_WRONLY | Kernel.O_CREAT | Kernel.O_TRUNC | Kernel.O_CLOEXEC, 0600);
         int in = Kernel.open("/dev/null", Kernel.O_RDONLY | Kernel.O_CLOEXEC, 0);
         try {
-            CreatedContainer c = engine().create(request(chapter, command).stdio(new Launch.Stdio(in, fd, fd)).build());
+            CreatedContainer c = engine().create(request.stdio(new Launch.Stdio(in, fd, fd)).build());
             engine().start(c);
-            c.process().waitFor();
-            engine().ended(c);
+            try {
+                c.process().waitFor();
+                exited.accept(c);
+            } finally {
+                engine().ended(c);
+            }
         } finally {
             Kernel.closeQuietly(fd);
             Kernel.closeQuietly(in);

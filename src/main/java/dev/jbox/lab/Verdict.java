@@ -8,9 +8,10 @@ import java.util.Locale;
 /**
  * The grade of one exercise: whether the engine built with the student's file passed the
  * exercise's checks, and if not, why (the first check that did not hold, or the compiler's first
- * error); plus whatever the check left behind that the grader had to remove.
+ * error); plus notes: what the check could not check on this machine, and whatever it left
+ * behind that the grader had to remove.
  */
-public record Verdict(Exercise exercise, boolean passed, List<String> reason, List<String> leftovers, Duration took) {
+public record Verdict(Exercise exercise, boolean passed, List<String> reason, List<String> notes, Duration took) {
     private static final int WIDTH = 72;
 
     /** One line, as xv6's {@code make grade} prints: {@code exercise 1: title ...... PASS (1.2 s)}. */
@@ -20,11 +21,11 @@ public record Verdict(Exercise exercise, boolean passed, List<String> reason, Li
         return name + dots + (passed ? " PASS" : " FAIL") + String.format(Locale.ROOT, " (%.1f s)", took.toMillis() / 1000.0);
     }
 
-    /** The reason for a FAIL and any note about leftovers, indented to sit under {@link #line()}. */
+    /** The reason for a FAIL and the notes, indented to sit under {@link #line()}. */
     public List<String> details() {
         List<String> out = new ArrayList<>();
         reason.forEach(r -> out.add("    " + r));
-        leftovers.forEach(l -> out.add("    note: the check " + l));
+        notes.forEach(l -> out.add("    note: the check " + l));
         return out;
     }
 

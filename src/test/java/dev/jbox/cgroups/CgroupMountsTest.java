@@ -84,12 +84,17 @@ class CgroupMountsTest {
 
     @Test
     void v1SharesAndBlkioWeightsMapOntoV2sScalesAsRuncMapsThem() {
-        assertThat(CgroupV2.cpuWeight(1024)).isEqualTo(39);
-        assertThat(CgroupV2.cpuWeight(2)).isEqualTo(1);
-        assertThat(CgroupV2.cpuWeight(262144)).isEqualTo(10000);
-        assertThat(CgroupV2.cpuWeight(512)).isEqualTo(20);
+        assertThat(cpuWeight(1024)).isEqualTo("39");
+        assertThat(cpuWeight(2)).isEqualTo("1");
+        assertThat(cpuWeight(262144)).isEqualTo("10000");
+        assertThat(cpuWeight(512)).isEqualTo("20");
         assertThat(CgroupV2.ioWeight(10)).isEqualTo(1);
         assertThat(CgroupV2.ioWeight(1000)).isEqualTo(10000);
         assertThat(CgroupV2.ioWeight(500)).isEqualTo(4950);
+    }
+
+    private static String cpuWeight(long shares) {
+        return V2Limits.files(new Resources(null, new Resources.Cpu(shares, null, null, null, null), null, null, null), -1)
+                .get("cpu.weight");
     }
 }

@@ -46,7 +46,7 @@ class LabIT {
 
     private static List<ChapterLab> graded() {
         List<ChapterLab> labs = ChapterLab.all(Cli.REPO);
-        assertThat(labs).extracting(ChapterLab::number).containsExactly(1, 2);
+        assertThat(labs).extracting(ChapterLab::number).containsExactly(1, 2, 3);
         return labs;
     }
 
@@ -63,7 +63,12 @@ class LabIT {
                 assertThat(lines).as(out).anyMatch(l -> l.startsWith("exercise " + e.number() + ": " + e.title() + " ")
                         && l.matches(".* PASS \\(\\d+\\.\\d s\\)"));
             }
-            assertThat(lines).as(out).noneMatch(l -> l.contains(" FAIL (") || l.contains("note:"));
+            // The only note allowed: a cgroup version this machine does not mount was checked without a container.
+            assertThat(lines).as(out).noneMatch(l -> l.contains(" FAIL (") || l.contains("note:") && !l.contains("ran no container"));
+            if (lab.number() == 3) {
+                // One cgroup version's exercise ran containers, the other's (not mounted here) says it could not.
+                assertThat(lines).as(out).filteredOn(l -> l.contains("ran no container")).hasSize(1);
+            }
             int n = lab.exercises().size();
             assertThat(lines.get(lines.size() - 1)).isEqualTo("score: " + n + "/" + n + " exercises pass");
         }));
