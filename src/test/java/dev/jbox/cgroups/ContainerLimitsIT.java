@@ -52,6 +52,7 @@ class ContainerLimitsIT {
         return Captured.run(engine, request(chapter, flags, script));
     }
 
+    // tag::memory-hog[]
     @ChapterTest(since = 3)
     void aMemoryHogIsKilledAtItsLimitAndInspectSaysSo(int chapter) {
         CreatedContainer c = engine.create(request(chapter, f -> f.memory("32m").memorySwap("32m"),
@@ -64,7 +65,9 @@ class ContainerLimitsIT {
         assertThat(i.record().spec().linux().resources().memory().limit()).isEqualTo(32L << 20);
         assertThat(CgroupsFeature.manager(i.record()).exists()).as("the cgroup goes when the container ends").isFalse();
     }
+    // end::memory-hog[]
 
+    // tag::fork-bomb[]
     @ChapterTest(since = 3)
     void aForkBombStopsAtThePidsLimitAndTheHostCanStillFork(int chapter) throws Exception {
         // 50 sleepers asked for; the shell itself and its subshell count too.
@@ -75,6 +78,7 @@ class ContainerLimitsIT {
         assertThat(Integer.parseInt(m.group(1))).isBetween(1, 10);
         assertThat(new ProcessBuilder("true").start().waitFor()).as("the host still forks").isZero();
     }
+    // end::fork-bomb[]
 
     /** CPU time the container used while a busy loop ran {@code seconds}, as its cgroup counted it. */
     private static double cpuSecondsOfBusyLoop(CreatedContainer c, int seconds) throws Exception {
@@ -92,6 +96,7 @@ class ContainerLimitsIT {
         return (double) used / wall;
     }
 
+    // tag::half-a-cpu[]
     @ChapterTest(since = 3)
     void halfACpuHoldsABusyLoopAtFiftyPercent(int chapter) throws Exception {
         CreatedContainer c = engine.create(request(chapter, f -> f.cpus("0.5"), "while :; do :; done")
@@ -100,6 +105,7 @@ class ContainerLimitsIT {
         System.err.printf("--cpus 0.5: %.1f%% of a CPU over 5 s%n", 100 * share);
         assertThat(share).as("CPU share with --cpus 0.5").isBetween(0.45, 0.55);
     }
+    // end::half-a-cpu[]
 
     @ChapterTest(since = 3)
     void sharesSplitOneCpuTwoToOne(int chapter) throws Exception {

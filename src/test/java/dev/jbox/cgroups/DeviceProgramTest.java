@@ -32,6 +32,7 @@ class DeviceProgramTest {
 
     @Test
     void theListingReadsLikeTheVerifiersLog() {
+        // tag::listing[]
         List<BpfInstruction> program = DeviceProgram.assemble(List.of(
                 DeviceRule.deny("a", null, null, "rwm"), DeviceRule.allow("c", 1L, 3L, "rwm")));
         assertThat(DeviceProgram.listing(program)).isEqualTo("""
@@ -49,6 +50,7 @@ class DeviceProgramTest {
                  11: w0 = 0
                  12: exit
                 """);
+        // end::listing[]
     }
 
     @Test
