@@ -155,8 +155,8 @@ final class Chapter3 {
         if (crun.isPresent() && nocg.isPresent()) {
             lines.add("As whole processes, crun takes " + Fmt.ms(crun.get()) + " ms with its cgroup" + limits.map(l -> ", "
                     + Fmt.ms(l) + " ms with limits in its config.json,").orElse("") + " and " + Fmt.ms(nocg.get()) + " ms"
-                    + " with `--cgroup-manager=disabled`: its cgroup adds " + cost(crun.get().stats(), nocg.get().stats())
-                    + limits.map(l -> ", with limits " + cost(l.stats(), nocg.get().stats())).orElse("") + " ms.");
+                    + " with `--cgroup-manager=disabled`. What its cgroup adds, in ms: " + cost(crun.get().stats(), nocg.get().stats())
+                    + limits.map(l -> "; with limits, " + cost(l.stats(), nocg.get().stats())).orElse("") + ".");
         }
         List<String> got = new ArrayList<>();
         for (CgroupResults.Case c : results.accuracy().cases()) {
