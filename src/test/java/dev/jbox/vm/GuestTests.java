@@ -70,6 +70,17 @@ public final class GuestTests {
      * what it reported; QEMU is gone and the files made for it removed when this returns or throws.
      */
     public static Result run(List<String> testClasses, Duration timeout) throws IOException {
+        List<String> main = new ArrayList<>(List.of(GuestTestRunner.class.getName(), GUEST_OUT + "/report.json"));
+        main.addAll(testClasses);
+        return runJava(main, timeout);
+    }
+
+    /**
+     * Boots the guest and runs {@code main} (a main class and its arguments) in its one JVM, as
+     * {@link #run} runs the tests: for the benchmarks, which print their figures on the console.
+     * The result's report is null unless the program wrote one to {@code /tmp/jbox-guest-out/report.json}.
+     */
+    public static Result runJava(List<String> main, Duration timeout) throws IOException {
         Qemu.requireInstalled();
         try {
             Files.createDirectories(CACHE);
@@ -99,7 +110,7 @@ public final class GuestTests {
             // cache=unsafe: a scratch disk, thrown away after; the host's page cache may keep it.
             qemuArgs.addAll(List.of("-drive", "file=" + scratchDisk(work) + ",format=raw,if=virtio,cache=unsafe"));
             GuestExtras extras = new GuestExtras(Map.of(), MODULES, setup(needed), qemuArgs);
-            Path initramfs = Guest.execInitramfs(work, kernel, command(repo, classPath, testClasses, timeout), true, extras);
+            Path initramfs = Guest.execInitramfs(work, kernel, command(repo, classPath, main, timeout), true, extras);
             List<String> qemu = Qemu.command(new VmConfig("q35", VmConfig.KernelImage.VMLINUX), accelerator.name(), kernel,
                     initramfs, MEMORY_MIB, CPUS, true, extras.qemuArgs());
             List<String> console = new ArrayList<>();
@@ -147,7 +158,7 @@ public final class GuestTests {
      * environment. The guest keeps the deadline too, so it stops even if this JVM is killed
      * (SIGKILL runs no shutdown hook) and nobody is left to kill QEMU.
      */
-    static List<String> command(Path repo, List<String> classPath, List<String> testClasses, Duration timeout) {
+    static List<String> command(Path repo, List<String> classPath, List<String> main, Duration timeout) {
         List<String> jvm = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Serial GC and C1: fewer threads and less compiling, which an emulated CPU pays dearly for.
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=/tmp"));
@@ -155,9 +166,8 @@ public final class GuestTests {
         if (logging != null) {
             jvm.add("-Djava.util.logging.config.file=" + logging);
         }
-        jvm.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), GuestTestRunner.class.getName(),
-                GUEST_OUT + "/report.json"));
-        jvm.addAll(testClasses);
+        jvm.addAll(List.of("-cp", String.join(File.pathSeparator, classPath)));
+        jvm.addAll(main);
         return List.of("timeout", "-s", "KILL", Long.toString(timeout.toSeconds()), "chroot", "/host", "/usr/bin/env", "-i",
                 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TMPDIR=/tmp",
                 "LANG=C.UTF-8", "JBOX_ROOT=/tmp/jbox-store",

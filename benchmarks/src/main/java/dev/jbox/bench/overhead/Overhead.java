@@ -5,28 +5,25 @@ import dev.jbox.bench.BenchException;
 import dev.jbox.bench.BenchImage;
 import dev.jbox.bench.Commands;
 import dev.jbox.bench.Json;
-import dev.jbox.bench.vm.VmBaseline;
-import dev.jbox.bench.vm.VmResults;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.WaitStatus;
 import dev.jbox.runtime.ContainerProcess;
 import dev.jbox.runtime.ContainerRuntime;
 import dev.jbox.runtime.Launch;
 import dev.jbox.spec.ContainerSpec;
-import dev.jbox.vm.BootResult;
 import dev.jbox.vm.GuestExtras;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,7 +39,6 @@ public final class Overhead implements Callable<Integer> {
     private static final String IN_CONTAINER = "/bench/" + WorkProgram.NAME;
     private static final String CONTAINER_DIR = "/bench-io";
     private static final String GUEST_DIR = "/mnt/disk";
-    private static final String VM_MACHINE = "q35";
     private static final long DISK_BYTES = 1L << 30;
     /** virtio-blk for the disk, ext4 on it (crc32c for its checksums: the guest has no modprobe to fetch it). */
     private static final List<String> DISK_MODULES = List.of("virtio_pci", "virtio_blk", "crc32c_generic", "ext4");
@@ -57,24 +53,8 @@ public final class Overhead implements Callable<Integer> {
     @Option(names = "--vm-reps", paramLabel = "N", defaultValue = "3", description = "Rounds in the VM (default: ${DEFAULT-VALUE}).")
     int vmReps;
 
-    @Option(names = "--no-vm", description = "Leave the VM out.")
-    boolean noVm;
-
-    @Option(names = "--accel", paramLabel = "auto|kvm|tcg", defaultValue = "auto",
-            description = "QEMU accelerator; auto uses KVM if a test boot with it works (default: ${DEFAULT-VALUE}).")
-    String accel;
-
-    @Option(names = "--accel-from", paramLabel = "VM.JSON",
-            description = "Use the accelerator that `benchmarks/vm compare` chose in this run (no second KVM probe).")
-    Path accelFrom;
-
-    @Option(names = "--cache", paramLabel = "DIR", defaultValue = "/var/cache/jbox-bench",
-            description = "The VM baseline's cache: kernel package and initramfs (default: ${DEFAULT-VALUE}).")
-    Path cache;
-
-    @Option(names = "--vm-memory", paramLabel = "MiB", defaultValue = "640",
-            description = "Guest memory: the copy needs 128 MiB of arrays (default: ${DEFAULT-VALUE}).")
-    int vmMemoryMiB;
+    @Mixin
+    VmOptions vmOptions;
 
     public static void main(String[] args) {
         BenchCli.exit("overhead", new Overhead(), args);
@@ -107,7 +87,7 @@ public final class Overhead implements Callable<Integer> {
                             + " (the image directory, bind-mounted: " + fs + ")", jbox)));
             String accelerator = "-";
             String note = "the VM was left out (--no-vm)";
-            if (!noVm) {
+            if (!vmOptions.noVm) {
                 Vm vm = inVm(image, program);
                 accelerator = vm.accelerator;
                 note = vm.note;
@@ -152,16 +132,6 @@ public final class Overhead implements Callable<Integer> {
     }
 
     private Vm inVm(BenchImage image, Path program) throws IOException {
-        String requested = accel;
-        String inherited = null;
-        if (accelFrom != null && Files.exists(accelFrom)) {
-            VmResults vm = Json.read(accelFrom, VmResults.class);
-            requested = vm.accelerator();
-            inherited = "as chosen for " + accelFrom.getFileName() + " in this run: " + vm.acceleratorNote();
-        }
-        VmBaseline.Options options = VmBaseline.Options.of(cache, requested, vmMemoryMiB);
-        VmBaseline.Prepared guest = options.prepare();
-        boolean emulated = !guest.acceleratorName().equals("kvm");
         Path disk = image.directory("vm").resolve("disk.img");
         try (RandomAccessFile file = new RandomAccessFile(disk.toFile(), "rw")) {
             file.setLength(DISK_BYTES); // sparse
@@ -173,26 +143,17 @@ public final class Overhead implements Callable<Integer> {
                 "mkdir -p " + GUEST_DIR + " && mount -t ext4 /dev/vda " + GUEST_DIR);
         // cache=none: the host opens the image with O_DIRECT, so the guest's reads reach the disk, as on the host.
         List<String> qemuArgs = List.of("-drive", "file=" + disk + ",format=raw,if=virtio,cache=none");
-        GuestExtras extras = new GuestExtras(Map.of(IN_CONTAINER, program), DISK_MODULES, setup, qemuArgs);
-        String suite = IN_CONTAINER + " --dir " + GUEST_DIR + " " + String.join(" ", Workload.arguments(emulated));
-        String loop = "i=0; while [ $i -lt " + vmReps + " ]; do " + suite + " || exit 1; i=$((i+1)); done";
-        StringBuilder output = new StringBuilder();
-        BootResult boot = options.exec(guest, VM_MACHINE, List.of("sh", "-c", loop), extras, Duration.ofMinutes(10),
-                line -> {
-                    output.append(line).append('\n');
-                    System.err.println("overhead: vm: " + line);
-                });
-        if (boot.commandExit() == null || boot.commandExit() != 0) {
-            throw new BenchException("the workloads in the VM failed (exit " + boot.commandExit() + "); its output is above");
-        }
-        List<OverheadResults.Run> runs = WorkProgram.parse(output.toString());
-        String accelerator = guest.acceleratorName();
+        GuestExtras extras = new GuestExtras(Map.of(), DISK_MODULES, setup, qemuArgs);
+        VmWork.Result result = VmWork.run(vmOptions.cache, vmOptions.accel, vmOptions.accelFrom, vmOptions.vmMemoryMiB, program, emulated -> {
+            List<String> args = new ArrayList<>(List.of("--dir", GUEST_DIR));
+            args.addAll(Workload.arguments(emulated));
+            return args;
+        }, extras, vmReps);
         String label = String.format(Locale.ROOT, "VM (%s): QEMU -M %s, 1 vCPU, %d MiB, %s; the file on ext4 on a"
-                        + " virtio-blk disk (a raw file on the host, cache=none)%s", accelerator.toUpperCase(Locale.ROOT),
-                VM_MACHINE, vmMemoryMiB, VmBaseline.Options.kernelName(guest),
-                emulated ? "; smaller amounts of work under emulation, compared as rates" : "");
-        return new Vm(accelerator, inherited != null ? inherited : guest.acceleratorNote(),
-                new OverheadResults.Environment("vm", label, runs));
+                        + " virtio-blk disk (a raw file on the host, cache=none)%s", result.accelerator().toUpperCase(Locale.ROOT),
+                VmWork.MACHINE, vmOptions.vmMemoryMiB, result.kernel(),
+                result.emulated() ? "; smaller amounts of work under emulation, compared as rates" : "");
+        return new Vm(result.accelerator(), result.acceleratorNote(), new OverheadResults.Environment("vm", label, result.runs()));
     }
 
     private static List<OverheadResults.Run> report(String where, int round, int rounds, List<OverheadResults.Run> runs) {

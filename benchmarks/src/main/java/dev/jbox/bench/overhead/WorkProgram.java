@@ -7,19 +7,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** jbox-bench-work: compiled here, statically, so one binary runs on the host, in the container and in the guest. */
-final class WorkProgram {
-    static final String NAME = "jbox-bench-work";
+public final class WorkProgram {
+    public static final String NAME = "jbox-bench-work";
     private static final String PREFIX = NAME + " ";
 
     private WorkProgram() {
     }
 
-    static Path build(Path dir) {
+    public static Path build(Path dir) {
         return StaticProgram.build(NAME, dir);
     }
 
     /** The result lines in {@code output}; other lines (a guest's console) are ignored. */
-    static List<OverheadResults.Run> parse(String output) {
+    public static List<OverheadResults.Run> parse(String output) {
         List<OverheadResults.Run> runs = new ArrayList<>();
         for (String line : output.lines().toList()) {
             if (line.startsWith(PREFIX)) {

@@ -43,10 +43,15 @@ public enum Workload {
         return rateUnit;
     }
 
+    /** The program's argument for this workload, e.g. {@code cpu-int=128}: less work under emulation. */
+    public String argument(boolean emulated) {
+        return String.format(Locale.ROOT, "%s=%d", key, emulated ? emulatedAmount : amount);
+    }
+
     /** The program's arguments for the whole suite, in order (the file is written before it is read). */
     static List<String> arguments(boolean emulated) {
         return java.util.Arrays.stream(values())
-                .map(w -> String.format(Locale.ROOT, "%s=%d", w.key, emulated ? w.emulatedAmount : w.amount))
+                .map(w -> w.argument(emulated))
                 .toList();
     }
 }

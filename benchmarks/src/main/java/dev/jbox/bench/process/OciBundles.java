@@ -18,8 +18,9 @@ import java.util.List;
  * network, ipc, uts and mount namespaces, a cgroup, the usual mounts, masked paths, three
  * capabilities), changed only where it must be: no terminal, {@code /bin/true}, a writable root
  * at the image's path, and a cgroup namespace as well, so that both have the namespaces jbox's
- * "all" has. Both also create a cgroup, which chapter 2 of jbox does not yet do;
- * {@code crun --cgroup-manager=disabled} is measured too, to show that part.
+ * "all" has. Both also create a cgroup, as jbox does from chapter 3 on;
+ * {@code crun --cgroup-manager=disabled} is measured too, to show that part, and crun with
+ * limits in its config.json ({@code linux.resources} and a {@code cgroupsPath}), beside chapter 3.
  *
  * <p>crun 1.8 refuses a cgroup v1 hierarchy with a v2 one beside it (a "hybrid" host, such as
  * the machine of the recorded results: DESIGN.md section 3). There it runs in a private mount
@@ -31,6 +32,10 @@ final class OciBundles {
     private static final String RUNC_LABEL = "runc run: an OCI runtime in Go, same rootfs, its default config";
     private static final String CRUN_LABEL = "crun run: an OCI runtime in C, same rootfs, its default config";
     private static final String CRUN_NOCG_LABEL = "crun --cgroup-manager=disabled run: the same without a cgroup";
+    private static final String CRUN_LIMITS_LABEL = "crun run with limits: its config.json given linux.resources (memory,"
+            + " CPU shares and quota, pids) and a cgroupsPath, as chapter 3's container has";
+    /** The cgroup of crun's limited container, one level under each hierarchy's root, so no parent is left behind. */
+    private static final String CRUN_CGROUP = "/jbox-bench-crun-limits";
 
     private final Path dir;
     private final Path rootfs;
@@ -46,7 +51,7 @@ final class OciBundles {
     List<ProcessResults.Command> hostCommands() {
         List<ProcessResults.Command> list = new ArrayList<>();
         if (Commands.onPath("runc")) {
-            list.add(ProcessTimes.command("runc", RUNC_LABEL, run("runc", List.of())));
+            list.add(ProcessTimes.command("runc", RUNC_LABEL, run("runc", "", List.of())));
         }
         if (!hybrid) {
             list.addAll(crun(""));
@@ -64,6 +69,7 @@ final class OciBundles {
         if (!Commands.onPath("crun")) {
             list.add(new ProcessResults.Missing("crun", CRUN_LABEL, "crun" + why));
             list.add(new ProcessResults.Missing("crun-nocg", CRUN_NOCG_LABEL, "crun" + why));
+            list.add(new ProcessResults.Missing("crun-limits", CRUN_LIMITS_LABEL, "crun" + why));
         }
         return list;
     }
@@ -84,14 +90,15 @@ final class OciBundles {
             return List.of();
         }
         return List.of(
-                ProcessTimes.command("crun", CRUN_LABEL + where, run("crun", List.of())),
-                ProcessTimes.command("crun-nocg", CRUN_NOCG_LABEL + where, run("crun", List.of("--cgroup-manager=disabled"))));
+                ProcessTimes.command("crun", CRUN_LABEL + where, run("crun", "", List.of())),
+                ProcessTimes.command("crun-nocg", CRUN_NOCG_LABEL + where, run("crun", "-nocg", List.of("--cgroup-manager=disabled"))),
+                ProcessTimes.command("crun-limits", CRUN_LIMITS_LABEL + where, run("crun", "-limits", List.of())));
     }
 
     /** The command line that runs the container once; the container is gone when it exits. */
-    private String run(String runtime, List<String> globalOptions) {
-        Path bundle = bundle(runtime);
-        String id = "jbox-bench-" + runtime + (globalOptions.isEmpty() ? "" : "-nocg");
+    private String run(String runtime, String variant, List<String> globalOptions) {
+        Path bundle = bundle(runtime, variant);
+        String id = "jbox-bench-" + runtime + variant;
         // A container of that name left by an interrupted run would make `run` fail.
         try {
             Commands.output(List.of(runtime, "delete", "--force", id));
@@ -104,8 +111,8 @@ final class OciBundles {
         return String.join(" ", words);
     }
 
-    private Path bundle(String runtime) {
-        Path bundle = dir.resolve(runtime);
+    private Path bundle(String runtime, String variant) {
+        Path bundle = dir.resolve(runtime + variant);
         Path config = bundle.resolve("config.json");
         if (Files.exists(config)) {
             return bundle;
@@ -131,8 +138,23 @@ final class OciBundles {
         if (!hasCgroup) {
             namespaces.addObject().put("type", "cgroup");
         }
+        if (variant.equals("-limits")) {
+            limits((ObjectNode) spec.get("linux"));
+        }
         Json.write(config, spec);
         return bundle;
+    }
+
+    /**
+     * Limits of the kinds jbox's chapter 3 sets, in the OCI spec's shape, and a cgroup path of the
+     * benchmark's own: crun writes them into the cgroup it makes (on v1, a directory per controller).
+     */
+    private static void limits(ObjectNode linux) {
+        linux.put("cgroupsPath", CRUN_CGROUP);
+        ObjectNode resources = linux.has("resources") ? (ObjectNode) linux.get("resources") : linux.putObject("resources");
+        resources.putObject("memory").put("limit", 640L << 20);
+        resources.putObject("cpu").put("shares", 1024).put("quota", 100000).put("period", 100000);
+        resources.putObject("pids").put("limit", 1024);
     }
 
     private static com.fasterxml.jackson.databind.JsonNode read(Path config) {

@@ -107,10 +107,12 @@ public final class ProcessTimes implements Callable<Integer> {
                     "./jbox --version"));
             list.add(command("jbox", "./jbox run --chapter 1 busybox true (the launcher users run)",
                     "./jbox run --chapter 1 busybox true"));
-            list.add(command("jbox2", "./jbox run --rm busybox true (chapter 2 as users run it: all namespaces, the"
-                    + " container's record, the default bridge network)", "./jbox run --rm busybox true"));
-            list.add(command("jbox2-nonet", "./jbox run --rm --network none busybox true (the same with loopback only)",
-                    "./jbox run --rm --network none busybox true"));
+            list.add(command("jbox2", "./jbox run --chapter 2 --rm busybox true (chapter 2 as users run it: all namespaces,"
+                    + " the container's record, the default bridge network)", "./jbox run --chapter 2 --rm busybox true"));
+            list.add(command("jbox2-nonet", "./jbox run --chapter 2 --rm --network none busybox true (the same with"
+                    + " loopback only)", "./jbox run --chapter 2 --rm --network none busybox true"));
+            list.add(command("jbox3-nonet", "./jbox run --rm --network none busybox true (chapter 3, the default: the"
+                    + " same and a cgroup)", "./jbox run --rm --network none busybox true"));
         }
         return list;
     }

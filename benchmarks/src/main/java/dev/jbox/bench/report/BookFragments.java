@@ -30,7 +30,7 @@ final class BookFragments {
 
     static List<Path> write(Path dir, ResultFiles files, Tables tables, Summary summary) throws IOException {
         BookFragments book = new BookFragments(dir, files, tables, summary);
-        return List.of(book.baselines(), book.chroot(), book.namespaces());
+        return List.of(book.baselines(), book.chroot(), book.namespaces(), book.cgroups());
     }
 
     private Path baselines() throws IOException {
@@ -77,6 +77,25 @@ final class BookFragments {
         table(a, tables.network());
         table(a, tables.networkSteps());
         return save("02-namespaces", a);
+    }
+
+    private Path cgroups() throws IOException {
+        StringBuilder a = start("03-cgroups");
+        Chapter3 chapter3 = new Chapter3(files);
+        paragraphs(a, chapter3.findings());
+        table(a, chapter3.start());
+        table(a, chapter3.peers());
+        image(a, Report.CHAPTER3_CHART, "Chapter 3: what the cgroup adds to a start, and crun's (medians, log scale)");
+        table(a, chapter3.accuracy());
+        if (chapter3.measured()) {
+            // jbox's own labels, with `code` in them: not literal.
+            chapter3.overheads().others().forEach(e -> a.append("* *").append(e.name()).append("*: ")
+                    .append(e.label()).append('\n'));
+            a.append('\n');
+        }
+        table(a, chapter3.workloads());
+        image(a, Report.CHAPTER3_WORK_CHART, "Chapter 3: time of each workload as a multiple of native (medians, log scale)");
+        return save("03-cgroups", a);
     }
 
     private StringBuilder start(String name) {

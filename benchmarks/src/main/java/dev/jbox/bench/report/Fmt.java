@@ -18,6 +18,11 @@ final class Fmt {
     }
 
     /** The ratio of two medians: two decimals near 1, where small differences matter; fewer far above, more far below. */
+    /** A difference that may be negative, with a real minus sign: "−0.300", "1.25". */
+    static String signed(double v) {
+        return (v < 0 ? "−" : "") + num(Math.abs(v));
+    }
+
     static String ratio(double r) {
         return String.format(Locale.ROOT, r >= 100 ? "%.0f" : r >= 10 ? "%.1f" : r >= 0.1 ? "%.2f" : "%.3f", r);
     }

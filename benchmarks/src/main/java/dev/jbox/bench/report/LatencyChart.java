@@ -23,6 +23,7 @@ final class LatencyChart {
     private static final Map<Row.Group, Color> COLORS = Map.of(
             Row.Group.ENGINE, new Color(0x2b8a3e),
             Row.Group.CHAPTER2, new Color(0x5c940d),
+            Row.Group.CHAPTER3, new Color(0x087f5b),
             Row.Group.PROCESS, new Color(0x1c7ed6),
             Row.Group.NETWORK, new Color(0x0ca678),
             Row.Group.PEER, new Color(0x7048e8),

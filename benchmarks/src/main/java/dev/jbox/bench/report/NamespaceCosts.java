@@ -30,7 +30,7 @@ final class NamespaceCosts {
 
         /** "0.412 (rounds 0.21 to 0.60)" or "within noise (rounds −0.30 to 0.20)". */
         String cell() {
-            String spread = "rounds " + signed(lowest) + " to " + signed(highest);
+            String spread = "rounds " + Fmt.signed(lowest) + " to " + Fmt.signed(highest);
             return measurable() ? Fmt.num(pooled) + " (" + spread + ")" : "within noise (" + spread + ")";
         }
     }
@@ -81,9 +81,5 @@ final class NamespaceCosts {
 
     private static double median(List<double[]> histogram) {
         return Stats.ofCounts(NamespaceRounds.counts(histogram)).median();
-    }
-
-    static String signed(double ms) {
-        return (ms < 0 ? "−" : "") + Fmt.num(Math.abs(ms));
     }
 }

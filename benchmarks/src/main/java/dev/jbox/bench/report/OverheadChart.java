@@ -25,6 +25,11 @@ final class OverheadChart {
     }
 
     static void write(Path png, Overheads overheads) throws IOException {
+        write(png, "Overhead against native, same workloads, one run", overheads);
+    }
+
+    /** The chart with {@code title}, to which the VM's accelerator is added. */
+    static void write(Path png, String title, Overheads overheads) throws IOException {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         List<OverheadResults.Environment> envs = overheads.others();
         double smallest = 1;
@@ -50,7 +55,7 @@ final class OverheadChart {
         bars.setItemMargin(0.05);
         CategoryPlot plot = HorizontalBars.plot(data, names, ratio, bars);
         plot.addRangeMarker(new ValueMarker(1.0, Color.BLACK, new BasicStroke(1.2f)));
-        HorizontalBars.save(png, "Overhead against native, same workloads, one run (VM: "
+        HorizontalBars.save(png, title + " (VM: "
                 + overheads.accelerator().toUpperCase(java.util.Locale.ROOT) + ")", plot,
                 140 + 30 * envs.size() * overheads.workloads().size());
     }

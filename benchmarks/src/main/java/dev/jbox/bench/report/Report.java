@@ -18,16 +18,20 @@ public final class Report {
     static final String CHART = "start-latency.png";
     static final String CHAPTER2_CHART = "chapter2-start.png";
     static final String OVERHEAD_CHART = "overhead.png";
+    static final String CHAPTER3_CHART = "chapter3-start.png";
+    static final String CHAPTER3_WORK_CHART = "chapter3-workloads.png";
 
     private final ResultFiles files;
     private final Tables tables;
     private final Summary summary;
+    private final Chapter3 chapter3;
     private final StringBuilder md = new StringBuilder();
 
     private Report(ResultFiles files) {
         this.files = files;
         this.tables = new Tables(files);
         this.summary = new Summary(files);
+        this.chapter3 = new Chapter3(files);
     }
 
     public static void main(String[] args) {
@@ -66,6 +70,13 @@ public final class Report {
         if (files.overhead != null) {
             OverheadChart.write(dir.resolve(OVERHEAD_CHART), new Overheads(files.overhead));
         }
+        Chapter3 chapter3 = new Chapter3(files);
+        if (chapter3.measured()) {
+            LatencyChart.write(dir.resolve(CHAPTER3_CHART), "Chapter 3: what the cgroup adds to a start, and crun's",
+                    chapter3.chartRows());
+            OverheadChart.write(dir.resolve(CHAPTER3_WORK_CHART), "Chapter 3: work with and without limits, against native",
+                    chapter3.overheads());
+        }
     }
 
     /** The main chart: chapter 1's warm starts, chapter 2's with all namespaces, whole processes, VM boots. */
@@ -101,6 +112,7 @@ public final class Report {
         List<String> findings = new ArrayList<>(summary.chapter1());
         summary.vm().ifPresent(findings::add);
         findings.addAll(summary.chapter2());
+        findings.addAll(chapter3.findings());
         findings.forEach(f -> line("- " + f));
         line("");
         heading("1. Chapter 1 in a warm engine");
@@ -147,10 +159,28 @@ public final class Report {
         });
         table(tables.network(), "benchmarks/run net");
         table(tables.networkSteps(), "benchmarks/run jmh NetworkBenchmark");
+        heading("9. Chapter 3: cgroups");
+        table(chapter3.start(), "benchmarks/run cgroups");
+        table(chapter3.peers(), "benchmarks/run process --out benchmarks/results/process.json");
+        image(CHAPTER3_CHART, "chapter 3 start latency, log scale");
+        table(chapter3.accuracy(), "benchmarks/run cgroups");
+        if (chapter3.measured()) {
+            chapter3.overheads().others().forEach(e -> line("- **" + e.name() + "**: " + e.label()));
+            line("");
+        }
+        table(chapter3.workloads(), "benchmarks/run cgroups");
+        image(CHAPTER3_WORK_CHART, "chapter 3 workloads against native, log scale");
         if (Files.exists(files.dir.resolve(CHART))) {
             line("![start latency, log scale](" + CHART + ")");
         }
         return md.toString();
+    }
+
+    private void image(String png, String alt) {
+        if (Files.exists(files.dir.resolve(png))) {
+            line("![" + alt + "](" + png + ")");
+            line("");
+        }
     }
 
     private void heading(String title) {

@@ -5,6 +5,7 @@ import dev.jbox.bench.BenchException;
 import dev.jbox.bench.Json;
 import dev.jbox.bench.NamespaceResults;
 import dev.jbox.bench.NamespaceRounds;
+import dev.jbox.bench.cgroups.CgroupResults;
 import dev.jbox.bench.Stats;
 import dev.jbox.bench.memory.MemoryResults;
 import dev.jbox.bench.net.NetResults;
@@ -33,6 +34,7 @@ final class ResultFiles {
     static final String MEMORY = "memory.json";
     static final String OVERHEAD = "overhead.json";
     static final String NET = "net.json";
+    static final String CGROUPS = "cgroups.json";
     private static final String START_BENCHMARK = "dev.jbox.bench.StartBenchmark.";
     /** The benchmarks in the order that tells the story, from a bare spawn to a container. */
     private static final Map<String, String> ENGINE_LABELS = orderedMap(
@@ -68,6 +70,7 @@ final class ResultFiles {
     final MemoryResults memory;
     final OverheadResults overhead;
     final NetResults net;
+    final CgroupResults cgroups;
 
     ResultFiles(Path dir) {
         this.dir = dir;
@@ -78,10 +81,12 @@ final class ResultFiles {
         this.memory = read(dir.resolve(MEMORY), MemoryResults.class);
         this.overhead = read(dir.resolve(OVERHEAD), OverheadResults.class);
         this.net = read(dir.resolve(NET), NetResults.class);
+        this.cgroups = read(dir.resolve(CGROUPS), CgroupResults.class);
     }
 
     boolean isEmpty() {
-        return jmh == null && namespaces == null && process == null && vm == null && memory == null && overhead == null && net == null;
+        return jmh == null && namespaces == null && process == null && vm == null && memory == null && overhead == null && net == null
+                && cgroups == null;
     }
 
     private static <T> T read(Path file, Class<T> type) {

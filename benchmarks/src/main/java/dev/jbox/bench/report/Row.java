@@ -14,6 +14,7 @@ record Row(Group group, String name, String label, Stats stats) {
     enum Group {
         ENGINE("chapter 1, warm engine (JMH)", "engine"),
         CHAPTER2("chapter 2, warm engine (JMH)", "chapter 2"),
+        CHAPTER3("chapters 2 and 3, warm engine (paired)", "engine"),
         NETWORK("networking step, warm engine (JMH)", "network"),
         PROCESS("whole process", "process"),
         PEER("peer, whole process", "process"),

@@ -206,7 +206,12 @@ final class Tables {
         if (files.overhead == null) {
             return new Table("Overhead", "l", "workload");
         }
-        Overheads o = new Overheads(files.overhead);
+        return overhead("Overhead: median rate of each workload (higher is faster), and time as a multiple of"
+                + " native's (1.00 is native speed)", new Overheads(files.overhead));
+    }
+
+    /** Each workload's median rate (and range) in every environment, and its time against native's. */
+    static Table overhead(String title, Overheads o) {
         List<String> headers = new ArrayList<>(List.of("workload", "what", "rate in", "native (range)"));
         StringBuilder align = new StringBuilder("lllr");
         for (OverheadResults.Environment env : o.others()) {
@@ -214,8 +219,7 @@ final class Tables {
             headers.add(o.shortName(env) + " × native");
             align.append("rr");
         }
-        Table t = new Table("Overhead: median rate of each workload (higher is faster), and time as a multiple of"
-                + " native's (1.00 is native speed)", align.toString(), headers.toArray(String[]::new));
+        Table t = new Table(title, align.toString(), headers.toArray(String[]::new));
         OverheadResults.Environment nativeEnv = o.environment(Overheads.NATIVE);
         for (OverheadResults.WorkloadInfo w : o.workloads()) {
             List<String> cells = new ArrayList<>(List.of("`" + w.name() + "`", w.label(), w.rateUnit(),
