@@ -167,7 +167,7 @@ public final class ImageLoader {
     /** A path manifest.json gives, normalised; one that leaves the archive is refused. */
     private static String inside(String path) {
         try {
-            return StagedArchive.normalise(path, "");
+            return StagedArchive.normalise(path);
         } catch (JboxException e) {
             throw new JboxException("manifest.json points outside the archive ('" + path + "'); the archive is refused");
         }

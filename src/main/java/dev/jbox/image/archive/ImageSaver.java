@@ -142,8 +142,9 @@ public final class ImageSaver {
                 hashing = Digest.hashing(diffId.algorithm(), LayerUnpacker.decompress(in));
                 hashing.in().transferTo(out);
             }
-            if (!hashing.digest().equals(diffId)) {
-                throw damaged(stored.digest(), "its uncompressed tar hashes to " + hashing.digest() + ", not to its diff id " + diffId);
+            Digest actual = hashing.digest();
+            if (!actual.equals(diffId)) {
+                throw damaged(stored.digest(), "its uncompressed tar hashes to " + actual + ", not to its diff id " + diffId);
             }
             if (!tar.has(name)) {
                 tar.file(name, tmp);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * An image archive read whole into a private directory before anything of it reaches the store:
@@ -60,26 +61,40 @@ final class StagedArchive implements AutoCloseable {
 
     private void readAll(TarArchiveInputStream tar) throws IOException {
         int count = 0;
-        for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-            String name = normalise(e.getName(), "has an entry");
-            if (files.containsKey(name) || links.containsKey(name)) {
-                throw refused(e.getName(), "appears twice");
+        String current = "its first entry";
+        try {
+            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                current = "entry '" + e.getName() + "'";
+                count = readEntry(tar, e, count);
+                current = "the entry after '" + e.getName() + "'";
             }
-            if (e.isDirectory()) {
-                continue;
-            }
-            if (name.isEmpty()) {
-                throw refused(e.getName(), "names no file");
-            }
-            if (e.isSymbolicLink()) {
-                links.put(name, e.getLinkName());
-            } else if (e.isFile() && !e.isLink()) {
-                files.put(name, stage(tar, name, ++count, e.getSize()));
-            } else {
-                throw refused(e.getName(), "is " + (e.isLink() ? "a hard link" : "a device, FIFO or other special file")
-                        + "; an image archive holds only files and directories");
-            }
+        } catch (IOException e) {
+            throw new IOException("at " + current + ": " + e.getMessage(), e);
         }
+    }
+
+    private int readEntry(TarArchiveInputStream tar, TarArchiveEntry e, int count) throws IOException {
+        String name = normalise(e.getName());
+        if (files.containsKey(name) || links.containsKey(name)) {
+            throw refused(e.getName(), "appears twice");
+        }
+        if (e.isDirectory()) {
+            return count;
+        }
+        if (name.isEmpty()) {
+            throw refused(e.getName(), "names no file");
+        }
+        if (e.isSymbolicLink()) {
+            links.put(name, e.getLinkName());
+            return count;
+        }
+        byte type = e.getLinkFlag(); // (isFile() is true for devices and FIFOs too: it means "not a directory")
+        if (type != TarConstants.LF_NORMAL && type != TarConstants.LF_OLDNORM && type != TarConstants.LF_CONTIG) {
+            throw refused(e.getName(), "is " + (e.isLink() ? "a hard link" : "a device, FIFO or other special file")
+                    + "; an image archive holds only files and directories");
+        }
+        files.put(name, stage(tar, name, count + 1, e.getSize()));
+        return count + 1;
     }
 
     private Entry stage(TarArchiveInputStream tar, String name, int n, long size) throws IOException {
@@ -127,7 +142,7 @@ final class StagedArchive implements AutoCloseable {
     }
 
     /** "./a//b/" is "a/b"; absolute names and ".." are refused (no image archive needs them; escapes do). */
-    static String normalise(String name, String what) {
+    static String normalise(String name) {
         if (name.startsWith("/")) {
             throw refused(name, "is an absolute path");
         }
