@@ -28,9 +28,12 @@ debootstrap           test   debootstrap
 sudo                  test   sudo
 qemu-system-x86       test   qemu-system-x86_64
 e2fsprogs             test   mkfs.ext4
+umoci                 test   umoci
+skopeo                test   skopeo
+oci-image-tool        test   oci-image-tool
+docker.io             test   dockerd
 runc                  bench  runc
 crun                  bench  crun
-docker.io             bench  dockerd
 hyperfine             bench  hyperfine
 '
 # Why each run package: the JDK and Maven build and run the engine; gcc and libc6-dev build
@@ -39,7 +42,8 @@ hyperfine             bench  hyperfine
 # walk-throughs look at what jbox made. The test group: ps and nsenter for the tests,
 # debootstrap for the fresh-machine test (a Debian root file system without any of the above),
 # sudo so the README's commands are tested through sudo as well as as root; QEMU and e2fsprogs
-# because the cgroup-v2 tests run in a QEMU guest with a scratch ext4 disk (CgroupV2GuestIT).
+# because the cgroup-v2 tests run in a QEMU guest with a scratch ext4 disk (CgroupV2GuestIT); umoci,
+# skopeo, oci-image-tool and docker.io are the peers jbox save/load must interoperate with (SaveLoadPeersIT).
 
 groups=run
 mode=install

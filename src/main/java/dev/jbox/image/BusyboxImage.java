@@ -22,7 +22,7 @@ import java.util.List;
  * compress on the way), so gzip would only cost CPU at every build and unpack, and tie the digest
  * to one deflate implementation; uncompressed, its digest is also its diff id.
  */
-final class BusyboxImage {
+public final class BusyboxImage {
     private static final List<String> CANDIDATES = List.of("/bin/busybox", "/usr/bin/busybox");
     private static final List<String> DIRS = List.of("bin", "sbin", "usr/bin", "usr/sbin", "etc", "dev",
             "proc", "sys", "root", "home", "var", "run", "tmp");
@@ -90,7 +90,7 @@ final class BusyboxImage {
     }
 
     /** The OCI (Go) name of this machine's architecture. */
-    static String architecture() {
+    public static String architecture() {
         String arch = System.getProperty("os.arch");
         return switch (arch) {
             case "amd64", "x86_64" -> "amd64";

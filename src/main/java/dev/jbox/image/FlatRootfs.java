@@ -74,6 +74,10 @@ final class FlatRootfs {
                     Files.deleteIfExists(target);
                     Files.createSymbolicLink(target, Path.of(e.getLinkName()));
                     continue; // a link has no mode or time of its own to set
+                } else if (e.isLink()) { // before isFile(), which is true for a hard link too
+                    Files.deleteIfExists(target);
+                    Files.createLink(target, inside(root, e.getLinkName())); // link(2) never follows a symlink
+                    continue;
                 } else if (e.isFile() && !e.getName().contains("/.wh.") && !e.getName().startsWith(".wh.")) {
                     Files.deleteIfExists(target);
                     Files.copy(tar, target);

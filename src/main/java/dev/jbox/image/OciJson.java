@@ -11,7 +11,7 @@ import java.io.IOException;
  * compactly and in a fixed field order, and afterwards keeps those bytes: it never serialises a
  * parsed manifest again to compare or to store it.
  */
-final class OciJson {
+public final class OciJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -20,7 +20,7 @@ final class OciJson {
     private OciJson() {
     }
 
-    static byte[] bytes(Object value) {
+    public static byte[] bytes(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (IOException e) {
@@ -28,7 +28,7 @@ final class OciJson {
         }
     }
 
-    static <T> T read(byte[] bytes, Class<T> type, String what) {
+    public static <T> T read(byte[] bytes, Class<T> type, String what) {
         try {
             return MAPPER.readValue(bytes, type);
         } catch (com.fasterxml.jackson.core.JacksonException e) {

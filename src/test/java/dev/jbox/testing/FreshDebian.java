@@ -95,7 +95,7 @@ public final class FreshDebian {
     }
 
     /** The cached debootstrap result, made now if this machine has none (one at a time; atomically). */
-    private static synchronized Path cached() throws IOException {
+    public static synchronized Path cached() throws IOException {
         if (Files.isDirectory(CACHE)) {
             return CACHE;
         }
