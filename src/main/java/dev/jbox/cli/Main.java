@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
                 RmCommand.class, ExecCommand.class, InspectCommand.class, StatsCommand.class, TopCommand.class,
                 UpdateCommand.class, ImagesCommand.class, ImageCommand.class, TagCommand.class, RmiCommand.class,
                 HistoryCommand.class, NetworkCommand.class,
-                SystemCommand.class, LabCommand.class, RegistryCommand.class})
+                SystemCommand.class, LabCommand.class, RegistryCommand.class,
+                PullCommand.class, PushCommand.class, LoginCommand.class, LogoutCommand.class})
 public final class Main {
     @Option(names = "--root", paramLabel = "DIR",
             description = "Where jbox keeps images and containers (default: $JBOX_ROOT or /var/lib/jbox).")
