@@ -71,9 +71,9 @@ final class BlobStream extends InputStream {
                 if (failures >= t.retry().attempts() || !t.retry().sleep(failures)) {
                     throw new JboxException("cannot download blob " + blob.digest() + " from " + t.registry()
                             + ": the connection failed " + failures + " times, last at byte " + position + " ("
-                            + e.getMessage() + "); is the registry still running? Pull again to go on");
+                            + RegistryTransport.why(e) + "); is the registry still running? Pull again to go on");
                 }
-                listener.retrying(failures + 1, position, e.getMessage() == null ? e.toString() : e.getMessage());
+                listener.retrying(failures + 1, position, RegistryTransport.why(e));
             }
         }
     }

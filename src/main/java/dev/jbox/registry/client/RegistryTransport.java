@@ -99,7 +99,7 @@ public final class RegistryTransport {
             return status == 400 && text.toLowerCase().contains("https")
                     ? "it speaks HTTPS only" : "not a Distribution API (" + text + ")";
         } catch (IOException e) {
-            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return why(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JboxException("interrupted while connecting to " + registry);
@@ -140,7 +140,7 @@ public final class RegistryTransport {
                 if (!repeatable || failures >= retry.attempts() || !retry.sleep(failures)) {
                     HttpRequest r = request.build();
                     throw new JboxException("lost the connection to " + registry + " (" + r.method() + " " + r.uri()
-                            + "): " + e + "; is the registry still running?");
+                            + "): " + why(e) + "; is the registry still running?");
                 }
             }
         }
@@ -188,6 +188,19 @@ public final class RegistryTransport {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted");
         }
+    }
+
+    /** The first message in a chain of causes: the JDK's ConnectException often has none of its own. */
+    static String why(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                return c.getMessage();
+            }
+            if (c.getCause() == null) {
+                return c.getClass().getSimpleName(); // e.g. UnresolvedAddressException: the name does not resolve
+            }
+        }
+        return "unknown error";
     }
 
     /** Reads a small body whole (a manifest, an error): at most {@code limit} bytes, else an error naming what. */
