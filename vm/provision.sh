@@ -28,6 +28,7 @@ debootstrap           test   debootstrap
 sudo                  test   sudo
 qemu-system-x86       test   qemu-system-x86_64
 e2fsprogs             test   mkfs.ext4
+docker-registry       test   docker-registry
 runc                  bench  runc
 crun                  bench  crun
 docker.io             bench  dockerd
@@ -39,7 +40,8 @@ hyperfine             bench  hyperfine
 # walk-throughs look at what jbox made. The test group: ps and nsenter for the tests,
 # debootstrap for the fresh-machine test (a Debian root file system without any of the above),
 # sudo so the README's commands are tested through sudo as well as as root; QEMU and e2fsprogs
-# because the cgroup-v2 tests run in a QEMU guest with a scratch ext4 disk (CgroupV2GuestIT).
+# because the cgroup-v2 tests run in a QEMU guest with a scratch ext4 disk (CgroupV2GuestIT);
+# docker-registry (Distribution) is the peer jbox push/pull are tested against (DistributionIT).
 
 groups=run
 mode=install
