@@ -31,6 +31,7 @@ final class BarProgress implements Progress {
     @Override
     public TransferListener start(Digest blob, long size, String action) {
         ProgressBar bar = bar(blob, action, Math.max(size, 1));
+        bar.setExtraMessage(action);
         return new TransferListener() {
             @Override
             public void progress(long bytes) {
@@ -46,7 +47,7 @@ final class BarProgress implements Progress {
 
     private synchronized ProgressBar bar(Digest blob, String action, long max) {
         return bars.computeIfAbsent(blob, d -> new ProgressBarBuilder()
-                .setTaskName(Progress.id(d) + " " + action)
+                .setTaskName(Progress.id(d))
                 .setInitialMax(max)
                 .setUnit("MB", 1_000_000)
                 .setStyle(ProgressBarStyle.ASCII)

@@ -75,12 +75,13 @@ public final class ImagePuller {
         manifest.layers().forEach(l -> blobs.putIfAbsent(l.digest(), l));
         List<Runnable> tasks = new ArrayList<>();
         for (Descriptor blob : blobs.values()) {
-            tasks.add(() -> download(client, blob));
+            boolean shown = blob != manifest.config(); // Docker shows the layers only
+            tasks.add(() -> download(client, blob, shown ? progress : Progress.SILENT));
         }
         return tasks;
     }
 
-    private void download(RegistryClient client, Descriptor blob) {
+    private void download(RegistryClient client, Descriptor blob, Progress progress) {
         if (store.hasBlob(blob.digest())) {
             progress.finished(blob.digest(), "Already exists");
             return;

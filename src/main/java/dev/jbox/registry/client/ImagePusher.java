@@ -54,9 +54,10 @@ public final class ImagePusher {
         Map<Digest, String> mountable = otherRepositories(ref);
         List<Runnable> uploads = new ArrayList<>();
         for (Descriptor layer : image.layers()) {
-            uploads.add(() -> upload(client, layer.digest(), mountable.get(layer.digest()), true));
+            uploads.add(() -> upload(client, layer.digest(), mountable.get(layer.digest()), progress));
         }
-        uploads.add(() -> upload(client, image.configDigest(), mountable.get(image.configDigest()), false));
+        // Docker does not show the config; neither does jbox
+        uploads.add(() -> upload(client, image.configDigest(), mountable.get(image.configDigest()), Progress.SILENT));
         try {
             Transfers.runAll(uploads, PARALLEL, "push");
         } finally {
@@ -67,26 +68,18 @@ public final class ImagePusher {
         return digest;
     }
 
-    private void upload(RegistryClient client, Digest blob, String mountFrom, boolean shown) {
+    private void upload(RegistryClient client, Digest blob, String mountFrom, Progress progress) {
         if (client.hasBlob(blob)) {
-            report(blob, "Layer already exists", shown);
+            progress.finished(blob, "Layer already exists");
             return;
         }
         Path file = store.blob(blob);
         long size = size(file, blob);
-        if (shown) {
-            progress.start(blob, size, "Pushing");
-        }
+        progress.start(blob, size, "Pushing");
         RegistryClient.Pushed how = client.pushBlob(blob, file, size, chunkSize, mountFrom);
-        report(blob, how == RegistryClient.Pushed.MOUNTED ? "Mounted from " + mountFrom : "Pushed", shown);
+        progress.finished(blob, how == RegistryClient.Pushed.MOUNTED ? "Mounted from " + mountFrom : "Pushed");
     }
     // end::push[]
-
-    private void report(Digest blob, String status, boolean shown) {
-        if (shown) {
-            progress.finished(blob, status); // Docker does not show the config; neither does jbox
-        }
-    }
 
     /**
      * Blobs that images of other repositories of the same registry have (their tags say where they

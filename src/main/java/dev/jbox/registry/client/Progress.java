@@ -11,6 +11,22 @@ import java.io.PrintStream;
  * ({@link PlainProgress}).
  */
 public interface Progress {
+    /** Shows nothing: for the config blob, which Docker does not show either. */
+    Progress SILENT = new Progress() {
+        @Override
+        public void line(String text) {
+        }
+
+        @Override
+        public TransferListener start(Digest blob, long size, String action) {
+            return TransferListener.NONE;
+        }
+
+        @Override
+        public void finished(Digest blob, String status) {
+        }
+    };
+
     /** A line of its own; not called while bars are shown. */
     void line(String text);
 
