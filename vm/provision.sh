@@ -32,6 +32,7 @@ umoci                 test   umoci
 skopeo                test   skopeo
 oci-image-tool        test   oci-image-tool
 docker.io             test   dockerd
+docker-registry       test   docker-registry
 runc                  bench  runc
 crun                  bench  crun
 hyperfine             bench  hyperfine
@@ -43,7 +44,8 @@ hyperfine             bench  hyperfine
 # debootstrap for the fresh-machine test (a Debian root file system without any of the above),
 # sudo so the README's commands are tested through sudo as well as as root; QEMU and e2fsprogs
 # because the cgroup-v2 tests run in a QEMU guest with a scratch ext4 disk (CgroupV2GuestIT); umoci,
-# skopeo, oci-image-tool and docker.io are the peers jbox save/load must interoperate with (SaveLoadPeersIT).
+# skopeo, oci-image-tool and docker.io are the peers jbox save/load must interoperate with (SaveLoadPeersIT);
+# docker-registry (Distribution) is the peer jbox push/pull are tested against (DistributionIT).
 
 groups=run
 mode=install
@@ -114,6 +116,24 @@ if [ -n "$missing" ]; then
   echo "jbox: installing missing packages:$missing" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null
+  # The test peers docker.io and docker-registry are daemons: on a machine with systemd their packages
+  # would start dockerd (its own bridge, iptables chains and a FORWARD policy of DROP, which changes
+  # what jbox's networks see) and a registry on port 5000 (jbox registry serve's default). The tests
+  # start them by hand when they need them, so the packages are installed without starting anything
+  # (policy-rc.d, Debian's switch for that) and their services are left disabled.
+  own_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=yes
+  fi
   # shellcheck disable=SC2086
-  apt-get install -y -q --no-install-recommends $missing >/dev/null
+  apt-get install -y -q --no-install-recommends $missing >/dev/null || { [ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d; exit 1; }
+  [ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d
+  if [ -d /run/systemd/system ]; then
+    for p in $missing; do
+      case $p in
+        docker.io) systemctl disable -q docker.service docker.socket containerd.service 2>/dev/null || true ;;
+        docker-registry) systemctl disable -q docker-registry.service 2>/dev/null || true ;;
+      esac
+    done
+  fi
 fi

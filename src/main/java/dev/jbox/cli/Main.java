@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, KillCommand.class,
                 RmCommand.class, ExecCommand.class, InspectCommand.class, StatsCommand.class, TopCommand.class,
                 UpdateCommand.class, ImagesCommand.class, ImageCommand.class, TagCommand.class, RmiCommand.class,
-                HistoryCommand.class, BuildCommand.class, SaveCommand.class, LoadCommand.class, NetworkCommand.class,
-                SystemCommand.class, LabCommand.class, RegistryCommand.class})
+                HistoryCommand.class, BuildCommand.class, SaveCommand.class, LoadCommand.class,
+                NetworkCommand.class, SystemCommand.class, LabCommand.class, RegistryCommand.class,
+                PullCommand.class, PushCommand.class, LoginCommand.class, LogoutCommand.class,
 public final class Main {
     @Option(names = "--root", paramLabel = "DIR",
             description = "Where jbox keeps images and containers (default: $JBOX_ROOT or /var/lib/jbox).")
