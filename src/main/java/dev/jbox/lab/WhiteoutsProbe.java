@@ -70,7 +70,7 @@ final class WhiteoutsProbe {
     private void parseCases() {
         String a = word(), b = word();
         for (String ordinary : List.of(a, a + Whiteouts.PREFIX + b, ".wh", ".wh" + a, "wh." + a)) {
-            expectParse(ordinary, null, "it does not start with .wh., so it is an ordinary name");
+            expectParse(ordinary, null, "it does not start with .wh.: an ordinary name");
         }
         expectParse(Whiteouts.PREFIX + a, new Whiteout(Kind.DELETE, a), "");
         expectParse(Whiteouts.PREFIX + "." + a, new Whiteout(Kind.DELETE, "." + a), "");
@@ -87,7 +87,7 @@ final class WhiteoutsProbe {
     private static void expectParse(String name, Whiteout expected, String why) {
         Whiteout got = parse(name);
         expect(java.util.Objects.equals(got, expected), "Whiteouts.parse(\"" + name + "\") is " + got + ", expected " + expected
-                + (why.isEmpty() ? "" : ": " + why));
+                + (why.isEmpty() ? "" : "\n" + why));
     }
 
     private static void expectBad(String name, String why) {
@@ -98,10 +98,10 @@ final class WhiteoutsProbe {
             return;
         } catch (RuntimeException e) {
             throw new LabProbe.Failed("Whiteouts.parse(\"" + name + "\") threw " + e
-                    + "; a bad whiteout throws an IllegalArgumentException, which the unpacker turns into refusing the layer");
+                    + "\na bad whiteout throws an IllegalArgumentException, which the unpacker turns into refusing the layer");
         }
-        throw new LabProbe.Failed("Whiteouts.parse(\"" + name + "\") is " + got + ", expected an IllegalArgumentException: "
-                + why + ", a layer holding it is refused");
+        throw new LabProbe.Failed("Whiteouts.parse(\"" + name + "\") is " + got + ", expected an IllegalArgumentException:\n"
+                + why + "; a layer holding it is refused");
     }
 
     private static Whiteout parse(String name) {
@@ -116,15 +116,15 @@ final class WhiteoutsProbe {
     private void makersOnDisk() throws IOException {
         Path dir = Files.createDirectory(work.resolve("made-" + word()));
         String name = word();
-        call(() -> Whiteouts.LINUX.makeWhiteout(dir.resolve(name)), "Whiteouts.LINUX.makeWhiteout(" + dir.resolve(name) + ")");
+        call(() -> Whiteouts.LINUX.makeWhiteout(dir.resolve(name)), "Whiteouts.LINUX.makeWhiteout(" + shown(dir.resolve(name)) + ")");
         String made = describe(dir.resolve(name));
-        expect(made.equals("a character device 0/0"), "Whiteouts.LINUX.makeWhiteout(" + dir.resolve(name) + ") made " + made
-                + "; overlayfs reads only a character device 0/0 as a whiteout: anything else is an ordinary entry the container sees");
-        call(() -> Whiteouts.LINUX.makeOpaque(dir), "Whiteouts.LINUX.makeOpaque(" + dir + ")");
+        expect(made.equals("a character device 0/0"), "Whiteouts.LINUX.makeWhiteout(" + shown(dir.resolve(name)) + ") made " + made
+                + "\noverlayfs reads only a character device 0/0 as a whiteout: anything else is an ordinary entry the container sees");
+        call(() -> Whiteouts.LINUX.makeOpaque(dir), "Whiteouts.LINUX.makeOpaque(" + shown(dir) + ")");
         byte[] value = Kernel.lgetxattr(dir.toString(), Whiteouts.OPAQUE_XATTR);
-        expect(value != null && new String(value, StandardCharsets.UTF_8).equals("y"), "Whiteouts.LINUX.makeOpaque(" + dir
-                + ") left " + xattrs(dir) + "; overlayfs (mounted as root, without userxattr) reads " + Whiteouts.OPAQUE_XATTR
-                + "=y: the trusted.* namespace, which only root can write, so no user forges an opaque directory");
+        expect(value != null && new String(value, StandardCharsets.UTF_8).equals("y"), "Whiteouts.LINUX.makeOpaque(" + shown(dir)
+                + ") left " + xattrs(dir) + "\noverlayfs, mounted as root without userxattr, reads " + Whiteouts.OPAQUE_XATTR
+                + "=y (trusted.*: only root writes it, no user forges one)");
     }
 
     /** Three layers with random names through the engine's unpacker, mounted: what the container sees. */
@@ -141,10 +141,10 @@ final class WhiteoutsProbe {
                 .file(Whiteouts.PREFIX + loose, "").file(Whiteouts.PREFIX + back, "").file(Whiteouts.PREFIX + hidden, "")
                 .file(Whiteouts.PREFIX + dotted, "").bytes();
         byte[] third = new Tar().file(back, backAgain).bytes();
-        String layers = "layer 1 holds /" + dirA + "/{" + gone + "," + kept + "}, /" + dirB + "/{" + old1 + "," + old2 + "}, /"
-                + loose + ", /" + back + ", /" + hidden + ", /" + odd + ", /" + dotted + "; layer 2 holds /" + dirA + "/.wh." + gone
+        String layers = "\nlayer 1: /" + dirA + "/{" + gone + "," + kept + "}, /" + dirB + "/{" + old1 + "," + old2 + "}, /"
+                + loose + ", /" + back + ", /" + hidden + ", /" + odd + ", /" + dotted + "\nlayer 2: /" + dirA + "/.wh." + gone
                 + ", /" + dirB + "/.wh..wh..opq, /" + dirB + "/" + fresh + ", /.wh." + loose + ", /.wh." + back + ", /.wh." + hidden
-                + ", /.wh." + dotted + "; layer 3 holds /" + back;
+                + ", /.wh." + dotted + "\nlayer 3: /" + back;
         Path snapshots = Files.createDirectory(work.resolve("snapshots-" + word()));
         List<Path> lowers = new ArrayList<>();
         int n = 0;
@@ -156,7 +156,7 @@ final class WhiteoutsProbe {
             try {
                 new LayerUnpacker().unpack(new ByteArrayInputStream(tar), dir, name, List.of());
             } catch (JboxException e) {
-                throw new LabProbe.Failed("the engine could not unpack layer " + name + " (" + layers + "): " + e.getMessage());
+                throw new LabProbe.Failed("the engine could not unpack layer " + name + ": " + e.getMessage() + layers);
             }
             lowers.add(dir);
         }
@@ -165,11 +165,11 @@ final class WhiteoutsProbe {
         OverlayMount.mount(lowers, Files.createDirectory(container.resolve("upper")), Files.createDirectory(container.resolve("work")),
                 merged);
         try {
-            String seen = "; " + layers;
+            String seen = layers;
             for (String whitedOut : List.of(dirA + "/" + gone, loose, hidden, dotted)) {
                 Path p = merged.resolve(whitedOut);
                 expect(!Files.exists(p, NOFOLLOW), "the container sees /" + whitedOut + " (" + describe(p)
-                        + ") though a whiteout deletes it" + seen);
+                        + "), which a whiteout of layer 2 deletes" + seen);
             }
             expectContent(merged.resolve(dirA + "/" + kept), keptText, "a file beside a whiteout" + seen);
             expect(Files.exists(merged.resolve(odd), NOFOLLOW), "the container does not see /" + odd
@@ -218,8 +218,8 @@ final class WhiteoutsProbe {
         Map<String, Boolean> whiteouts = Map.of(whiteout, true, device, false, empty, false, link, false, plain, false);
         for (var e : new java.util.TreeMap<>(whiteouts).entrySet()) {
             Path p = dir.resolve(e.getKey());
-            boolean got = test(() -> Whiteouts.LINUX.isWhiteout(p), "Whiteouts.LINUX.isWhiteout(" + p + ")");
-            expect(got == e.getValue(), "Whiteouts.LINUX.isWhiteout(" + p + ") is " + got + " for " + describe(p)
+            boolean got = test(() -> Whiteouts.LINUX.isWhiteout(p), "Whiteouts.LINUX.isWhiteout(" + shown(p) + ")");
+            expect(got == e.getValue(), "Whiteouts.LINUX.isWhiteout(" + shown(p) + ") is " + got + " for " + describe(p)
                     + (e.getValue() ? ": that is overlay's whiteout" : ": overlay's whiteout is a character device 0/0 and nothing else"));
         }
         for (String name : List.of(whiteout, device, empty)) {
@@ -229,9 +229,9 @@ final class WhiteoutsProbe {
             try {
                 got = Whiteouts.toOci(p, Whiteouts.LINUX);
             } catch (RuntimeException e) {
-                throw new LabProbe.Failed("Whiteouts.toOci(" + p + ", LINUX) threw " + e);
+                throw new LabProbe.Failed("Whiteouts.toOci(" + shown(p) + ", LINUX) threw " + e);
             }
-            expect(java.util.Objects.equals(got, expected), "Whiteouts.toOci(" + p + ", LINUX) is " + quote(got) + " for "
+            expect(java.util.Objects.equals(got, expected), "Whiteouts.toOci(" + shown(p) + ", LINUX) is " + quote(got) + " for "
                     + describe(p) + ", expected " + quote(expected));
         }
         String opaque = word(), userOpaque = word(), ordinary = word();
@@ -240,9 +240,9 @@ final class WhiteoutsProbe {
         Files.createDirectory(dir.resolve(ordinary));
         for (String name : List.of(opaque, userOpaque, ordinary)) {
             Path p = dir.resolve(name);
-            boolean got = test(() -> Whiteouts.LINUX.isOpaque(p), "Whiteouts.LINUX.isOpaque(" + p + ")");
-            expect(got == name.equals(opaque), "Whiteouts.LINUX.isOpaque(" + p + ") is " + got + " for a directory with "
-                    + xattrs(p) + "; overlayfs (mounted as root, without userxattr) reads only " + Whiteouts.OPAQUE_XATTR + "=y");
+            boolean got = test(() -> Whiteouts.LINUX.isOpaque(p), "Whiteouts.LINUX.isOpaque(" + shown(p) + ")");
+            expect(got == name.equals(opaque), "Whiteouts.LINUX.isOpaque(" + shown(p) + ") is " + got + " for a directory with "
+                    + xattrs(p) + "\noverlayfs, mounted as root without userxattr, reads only " + Whiteouts.OPAQUE_XATTR + "=y");
         }
     }
 
@@ -272,23 +272,42 @@ final class WhiteoutsProbe {
         } finally {
             OverlayMount.unmount(merged);
         }
-        String did = "a container on an image of /" + gone + ", /" + kept + ", /" + dirK + "/{" + k1 + "," + k2 + "}, /" + dirS + "/"
-                + s1 + " ran rm /" + gone + " /" + dirK + "/" + k1 + "; rm -r /" + dirS + "; mkdir /" + dirS + "; echo > /" + dirS + "/"
-                + added;
+        String did = "a container ran rm /" + gone + " /" + dirK + "/" + k1 + "; rm -r /" + dirS + "; mkdir /" + dirS + "; echo > /"
+                + dirS + "/" + added + "\non an image of /" + gone + ", /" + kept + ", /" + dirK + "/{" + k1 + "," + k2 + "}, /" + dirS
+                + "/" + s1 + "\n";
         ByteArrayOutputStream blob = new ByteArrayOutputStream();
         try {
             new LayerDiff().write(upper, blob, LayerDiff.Compression.NONE, null);
         } catch (JboxException e) {
-            throw new LabProbe.Failed(did + "; writing its upper directory as a layer failed: " + e.getMessage());
+            throw new LabProbe.Failed(did + "writing its upper directory as a layer failed: " + e.getMessage());
         }
         Set<String> expected = new TreeSet<>(List.of(Whiteouts.PREFIX + gone, dirK + "/", dirK + "/" + Whiteouts.PREFIX + k1,
                 dirS + "/", dirS + "/" + Whiteouts.OPAQUE_MARKER, dirS + "/" + added));
         Set<String> got = entries(blob.toByteArray());
-        expect(got.equals(expected), did + "; its layer holds " + got + ", expected " + expected);
+        Set<String> missing = new TreeSet<>(expected), extra = new TreeSet<>(got);
+        missing.removeAll(got);
+        extra.removeAll(expected);
+        expect(got.equals(expected), did + "its layer " + (missing.isEmpty() ? "" : "lacks " + missing + (extra.isEmpty() ? "" : "\nand "))
+                + (extra.isEmpty() ? "" : "holds " + extra + ", which it should not"));
         List<String> changes = new LayerDiff().changes(upper, List.of(lower)).stream().map(Object::toString).toList();
         for (String change : List.of("D /" + gone, "D /" + dirK + "/" + k1, "C /" + dirS, "A /" + dirS + "/" + added)) {
-            expect(changes.contains(change), did + "; jbox diff lists " + changes + ", without " + change);
+            expect(changes.contains(change), did + "jbox diff lists " + changes + ", without " + change);
         }
+        aDeviceIsNoWhiteout(upper, did);
+    }
+
+    /** A device node a container made (mknod on its overlay lands in the upper directory) is no whiteout. */
+    private void aDeviceIsNoWhiteout(Path upper, String did) {
+        String node = word();
+        Kernel.mknodChar(upper.resolve(node).toString(), 0666, 1, 3);
+        ByteArrayOutputStream blob = new ByteArrayOutputStream();
+        try {
+            new LayerDiff().write(upper, blob, LayerDiff.Compression.NONE, null);
+        } catch (JboxException e) {
+            return; // refused, as it should be: jbox layers hold no device nodes
+        }
+        throw new LabProbe.Failed(did + "then mknod /" + node + " c 1 3; writing its changes as a layer must refuse the device,"
+                + "\nbut it was written (as .wh." + node + "?): only a character device 0/0 is a whiteout");
     }
 
     private static void call(Runnable maker, String what) {
@@ -343,6 +362,10 @@ final class WhiteoutsProbe {
             }
         }
         return set.isEmpty() ? "no overlay attribute" : String.join(", ", set);
+    }
+
+    private String shown(Path p) {
+        return work.relativize(p).toString();
     }
 
     private static String quote(String s) {
