@@ -61,6 +61,8 @@ public final class LabProbe {
                 case "2.2" -> probe.pivotRoot();
                 case "3.1" -> new LimitsProbe(probe).v1();
                 case "3.2" -> new LimitsProbe(probe).v2();
+                case "4.1" -> new WhiteoutsProbe(probe.work).toOverlay();
+                case "4.2" -> new WhiteoutsProbe(probe.work).toOci();
                 default -> throw new IllegalArgumentException("no exercise " + args[0] + "." + args[1]);
             }
             System.exit(0);

@@ -17,7 +17,9 @@ import java.nio.file.Path;
  * on the directory. This class translates one into the other, both ways.
  *
  * <p>The core - what a name means - is a pure function ({@link #parse}); what is done on disk goes
- * through {@link Disk}, so a test can check the translation with a fake disk, without root.
+ * through {@link Disk}, so a test can check the translation with a fake disk, without root. Lab 4
+ * has the student write both directions: {@link #parse} and {@link #LINUX}'s makers, then
+ * {@link #toOci} and {@link #LINUX}'s tests.
  */
 public final class Whiteouts {
     public static final String PREFIX = ".wh.";

@@ -38,6 +38,6 @@ class ExerciseTest {
     @Test
     void anUnknownChapterIsOneErrorNamingThoseWithExercises() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ChapterLab.find(Cli.REPO, 9))
-                .hasMessage("there is no chapter 9 in " + Cli.REPO.resolve("chapters") + "; chapters with graded exercises: 1, 2, 3");
+                .hasMessage("there is no chapter 9 in " + Cli.REPO.resolve("chapters") + "; chapters with graded exercises: 1, 2, 3, 4");
     }
 }
