@@ -118,7 +118,7 @@ final class Exchange {
     /** The request's content as a blocking stream: each read waits for the next bytes from the socket. */
     InputStream body() {
         if (body == null) {
-            body = Content.Source.asInputStream(request);
+            body = ClientGone.marking(Content.Source.asInputStream(request));
         }
         return body;
     }
@@ -142,7 +142,7 @@ final class Exchange {
         if (isHead() || length == 0) {
             return OutputStream.nullOutputStream();
         }
-        out = Content.Sink.asOutputStream(response); // a fixed-length body, streamed
+        out = ClientGone.marking(Content.Sink.asOutputStream(response)); // a fixed-length body, streamed
         return out;
     }
 

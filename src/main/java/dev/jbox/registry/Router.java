@@ -57,11 +57,16 @@ final class Router extends Handler.Abstract {
             route(ex, ex.path());
         } catch (RegistryError e) {
             sendError(ex, e);
-        } catch (IOException e) {
-            // Mostly a client that went away mid-body; its session keeps what arrived whole.
+        } catch (ClientGone e) {
+            // An upload session keeps what arrived in whole requests; the client may resume.
+            // Nobody is left to read an answer: the exchange ends quietly (failing the callback
+            // would have Jetty log a warning and try to write a 500 to the closed socket).
             LOG.log(Level.FINE, "request failed: " + ex.method() + " " + ex.path(), e);
-            callback.failed(e);
+            callback.succeeded();
             return true;
+        } catch (IOException e) {
+            LOG.warning("storage failed on " + ex.method() + " " + ex.path() + ": " + e);
+            sendError(ex, storageFailed(e));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "internal error on " + ex.method() + " " + ex.path(), e);
             sendError(ex, new RegistryError(ErrorCode.UNKNOWN, 500, "internal error: " + e.getMessage()));
@@ -118,6 +123,17 @@ final class Router extends Handler.Abstract {
         ex.named(name);
         access.check(ex, Scope.needed(ex.method(), name, ex.query("mount") != null ? ex.query("from") : null));
         return ex;
+    }
+
+    /**
+     * The registry's own disk failed (the request was fine): one error the client can show. A
+     * full disk is 507 Insufficient Storage; whatever the request wrote was undone by its handler.
+     */
+    static RegistryError storageFailed(IOException e) {
+        boolean full = String.valueOf(e.getMessage()).contains("No space left");
+        return new RegistryError(ErrorCode.UNKNOWN, full ? 507 : 500, full
+                ? "the registry's disk is full (" + e.getMessage() + "): nothing was stored; free space under its --root and retry"
+                : "the registry could not store or read its files: " + e);
     }
 
     static RegistryError unsupported(Exchange ex) {
