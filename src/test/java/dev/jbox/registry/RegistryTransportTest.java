@@ -159,4 +159,18 @@ class RegistryTransportTest {
         assertThat(page.headers().firstValue("Link")).hasValue("</v2/_catalog?n=2&last=b%2Ftwo>; rel=\"next\"");
         assertThat(json(reg.send("GET", "/v2/_catalog?n=2&last=b%2Ftwo")).path("repositories").toString()).isEqualTo("[\"c\"]");
     }
+
+    /** A request Jetty refuses before the router (a bad %-escape) still gets the spec's error body, not an HTML page. */
+    @Test
+    void refusalsBeforeTheRouterAreSpecErrorBodies() throws IOException {
+        RegistryClient reg = new RegistryClient(dir.resolve("store"));
+        servers.add(reg);
+        try (Socket s = new Socket("127.0.0.1", reg.server.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET /v2/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("Content-Type: application/json")
+                    .contains("{\"errors\":[{\"code\":\"UNKNOWN\"");
+        }
+    }
 }
