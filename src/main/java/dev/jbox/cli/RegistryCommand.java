@@ -10,6 +10,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "registry", description = "Run an OCI registry: serve, gc.",
         subcommands = {RegistryServeCommand.class, RegistryGcCommand.class})
 final class RegistryCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    HelpOption helpOption;
+
     @ParentCommand
     Main main;
 

@@ -9,6 +9,9 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "gc", description = "Remove the blobs no manifest references (the registry must not be serving).")
 final class RegistryGcCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    HelpOption helpOption;
+
     @ParentCommand
     RegistryCommand parent;
 

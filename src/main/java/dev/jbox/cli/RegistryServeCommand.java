@@ -1,6 +1,7 @@
 package dev.jbox.cli;
 
 import dev.jbox.JboxException;
+import dev.jbox.registry.Htpasswd;
 import dev.jbox.registry.RegistryServer;
 import dev.jbox.registry.RegistryStore;
 import java.net.InetSocketAddress;
@@ -12,8 +13,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "serve", description = "Serve the OCI Distribution API (push and pull) until interrupted.")
+@Command(name = "serve", description = {"Serve the OCI Distribution API (push and pull) until interrupted.",
+        "Plain HTTP only on a loopback address, unless --insecure; elsewhere give --tls-cert and --tls-key."})
 final class RegistryServeCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    HelpOption helpOption;
+
     @ParentCommand
     RegistryCommand parent;
 
@@ -28,23 +33,72 @@ final class RegistryServeCommand implements Callable<Integer> {
             description = "Remove an unfinished upload idle this long (default: ${DEFAULT-VALUE}).")
     long uploadExpiry;
 
+    @Option(names = "--htpasswd", paramLabel = "FILE",
+            description = "Let in only the users of FILE (bcrypt entries, as 'htpasswd -B' writes them).")
+    Path htpasswd;
+
+    @Option(names = "--auth", paramLabel = "MODE", defaultValue = "basic",
+            description = "With --htpasswd: 'basic' (a password on every request, the default) or 'token' "
+                    + "(Bearer tokens issued at /token, as Docker Hub does).")
+    String auth;
+
+    @Option(names = "--token-lifetime", paramLabel = "SECONDS", defaultValue = "300",
+            description = "How long a token of --auth token is valid (default: ${DEFAULT-VALUE}).")
+    long tokenLifetime;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this PEM certificate (chain).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM private key of --tls-cert (PKCS#8 or RSA PKCS#1, unencrypted).")
+    Path tlsKey;
+
+    @Option(names = "--insecure", description = "Allow plain HTTP on an address other than loopback (a trusted network only).")
+    boolean insecure;
+
     @Override
     public Integer call() throws InterruptedException {
-        if (uploadExpiry <= 0) {
-            throw new JboxException("--upload-expiry " + uploadExpiry + " must be a number of seconds above 0");
-        }
+        RegistryServer.Options options = options();
         RegistryStore store = parent.store(root);
-        RegistryServer server = RegistryServer.start(store, address(addr), Duration.ofSeconds(uploadExpiry));
+        RegistryServer server = RegistryServer.start(store, options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }, "registry-shutdown"));
         InetSocketAddress bound = server.address();
-        System.out.println("jbox registry: serving " + store.root() + " on http://" + bound.getHostString() + ":" + bound.getPort());
+        String who = htpasswd == null ? "anyone" : "the users of " + htpasswd + (auth.equals("token") ? " (Bearer tokens at /token)" : " (Basic)");
+        System.out.println("jbox registry: serving " + store.root() + " on " + server.scheme() + "://" + bound.getHostString()
+                + ":" + bound.getPort() + " to " + who);
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Checks the flags together, each mistake one line naming the flag and the fix. */
+    private RegistryServer.Options options() {
+        if (uploadExpiry <= 0) {
+            throw new JboxException("--upload-expiry " + uploadExpiry + " must be a number of seconds above 0");
+        }
+        if (tokenLifetime <= 0) {
+            throw new JboxException("--token-lifetime " + tokenLifetime + " must be a number of seconds above 0");
+        }
+        if (!auth.equals("basic") && !auth.equals("token")) {
+            throw new JboxException("--auth " + auth + " is not a mode: use basic or token");
+        }
+        if (htpasswd == null && auth.equals("token")) {
+            throw new JboxException("--auth token needs --htpasswd FILE: the token endpoint checks those users' passwords");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new JboxException("TLS needs both --tls-cert FILE and --tls-key FILE (" + (tlsCert == null ? "--tls-cert" : "--tls-key") + " is missing)");
+        }
+        RegistryServer.Options o = RegistryServer.Options.on(address(addr))
+                .uploadExpiry(Duration.ofSeconds(uploadExpiry))
+                .tokenLifetime(Duration.ofSeconds(tokenLifetime))
+                .insecure(insecure);
+        if (htpasswd != null) {
+            o = o.users(Htpasswd.load(htpasswd), auth.equals("token"));
+        }
+        return tlsCert == null ? o : o.tls(tlsCert, tlsKey);
     }
 
     /** {@code HOST:PORT}, {@code [IPV6]:PORT} or {@code :PORT}, with one error line naming the mistake. */

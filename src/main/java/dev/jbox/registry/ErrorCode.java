@@ -15,7 +15,9 @@ public enum ErrorCode {
     UNAUTHORIZED(401, "authentication required"),
     DENIED(403, "requested access to the resource is denied"),
     UNSUPPORTED(405, "the operation is unsupported"),
-    TOOMANYREQUESTS(429, "too many requests");
+    TOOMANYREQUESTS(429, "too many requests"),
+    /** Not in the spec's table; Distribution answers it for a failure of its own (disk full, a bug). */
+    UNKNOWN(500, "unknown error");
 
     private final int status;
     private final String message;

@@ -2,7 +2,6 @@ package dev.jbox.registry;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import dev.jbox.Json;
 import dev.jbox.image.Digest;
 import java.io.IOException;
@@ -10,30 +9,50 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 
-/** One request and its response, with the few things every handler needs from the JDK's exchange. */
+/**
+ * One request and its response, with the few things every handler needs from Jetty's: blocking
+ * streams over its request and response content, so a handler reads and writes as it would a
+ * file, and a blob passes through in pieces.
+ */
 final class Exchange {
     private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
-    private final HttpExchange http;
-    private final RepositoryName name;
-    private final Map<String, String> query = new HashMap<>();
+    private final Request request;
+    private final Response response;
+    private RepositoryName name;
+    private final Map<String, List<String>> query = new HashMap<>();
+    private InputStream body;
+    private OutputStream out;
     private boolean sent;
 
-    Exchange(HttpExchange http, RepositoryName name) {
-        this.http = http;
+    Exchange(Request request, Response response, RepositoryName name) {
+        this.request = request;
+        this.response = response;
         this.name = name;
-        String raw = http.getRequestURI().getRawQuery();
+        String raw = request.getHttpURI().getQuery();
         if (raw != null) {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
                 String key = eq < 0 ? pair : pair.substring(0, eq);
                 String value = eq < 0 ? "" : pair.substring(eq + 1);
-                query.putIfAbsent(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+                query.computeIfAbsent(URLDecoder.decode(key, StandardCharsets.UTF_8), k -> new ArrayList<>())
+                        .add(URLDecoder.decode(value, StandardCharsets.UTF_8));
             }
         }
+    }
+
+    /** Says which repository the request's path names (the router finds it, once). */
+    Exchange named(RepositoryName repository) {
+        this.name = repository;
+        return this;
     }
 
     RepositoryName name() {
@@ -41,7 +60,22 @@ final class Exchange {
     }
 
     String method() {
-        return http.getRequestMethod();
+        return request.getMethod();
+    }
+
+    String path() {
+        return request.getHttpURI().getPath();
+    }
+
+    /** Whether the request came over TLS. */
+    boolean secure() {
+        return request.isSecure();
+    }
+
+    /** {@code host:port} as the client addressed the server (for URLs the client must come back to). */
+    String authority() {
+        String host = header("Host");
+        return host != null ? host : Request.getServerName(request) + ":" + Request.getServerPort(request);
     }
 
     boolean isHead() {
@@ -49,11 +83,17 @@ final class Exchange {
     }
 
     String header(String key) {
-        return http.getRequestHeaders().getFirst(key);
+        return request.getHeaders().get(key);
     }
 
     String query(String key) {
-        return query.get(key);
+        List<String> values = query.get(key);
+        return values == null ? null : values.get(0);
+    }
+
+    /** Every value of a repeated query parameter ({@code scope=...&scope=...}), in order. */
+    List<String> queryAll(String key) {
+        return query.getOrDefault(key, List.of());
     }
 
     /** A digest from the request (path or query); a malformed one is the spec's DIGEST_INVALID. */
@@ -75,31 +115,42 @@ final class Exchange {
         }
     }
 
+    /** The request's content as a blocking stream: each read waits for the next bytes from the socket. */
     InputStream body() {
-        return http.getRequestBody();
+        if (body == null) {
+            body = ClientGone.marking(Content.Source.asInputStream(request));
+        }
+        return body;
     }
 
     Exchange set(String key, String value) {
-        http.getResponseHeaders().set(key, value);
+        response.getHeaders().put(key, value);
         return this;
     }
 
     /** A response without a body (Content-Length, if wanted, set by the caller for HEAD). */
-    void send(int status) throws IOException {
+    void send(int status) {
         sent = true;
-        http.sendResponseHeaders(status, -1);
+        response.setStatus(status);
     }
 
     /** Starts a response of {@code length} bytes (HEAD: headers only) and returns where to write them. */
-    OutputStream start(int status, long length) throws IOException {
+    OutputStream start(int status, long length) {
         sent = true;
+        response.setStatus(status);
+        set("Content-Length", Long.toString(length));
         if (isHead() || length == 0) {
-            set("Content-Length", Long.toString(length));
-            http.sendResponseHeaders(status, -1);
             return OutputStream.nullOutputStream();
         }
-        http.sendResponseHeaders(status, length); // > 0: a fixed-length body, streamed
-        return http.getResponseBody();
+        out = ClientGone.marking(Content.Sink.asOutputStream(response)); // a fixed-length body, streamed
+        return out;
+    }
+
+    /** Ends the response: the last write of a body, or the headers alone. */
+    void finish() throws IOException {
+        if (out != null) {
+            out.close();
+        }
     }
 
     void send(int status, String contentType, byte[] body) throws IOException {
@@ -121,7 +172,7 @@ final class Exchange {
         byte[] buf = new byte[64 * 1024];
         long left = DRAIN_LIMIT;
         try {
-            InputStream in = http.getRequestBody();
+            InputStream in = body();
             for (int n; left > 0 && (n = in.read(buf)) > 0; ) {
                 left -= n;
             }
@@ -142,7 +193,7 @@ final class Exchange {
         error.put("code", e.code().name());
         error.put("message", e.code().message());
         error.put("detail", e.detail());
-        if (e.code() == ErrorCode.UNAUTHORIZED && http.getResponseHeaders().getFirst("WWW-Authenticate") == null) {
+        if (e.code() == ErrorCode.UNAUTHORIZED && response.getHeaders().get("WWW-Authenticate") == null) {
             set("WWW-Authenticate", "Basic realm=\"jbox\"");
         }
         sendJson(e.status(), body);

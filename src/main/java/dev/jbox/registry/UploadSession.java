@@ -70,7 +70,9 @@ final class UploadSession {
         MessageDigest before = clone(sha256);
         try {
             byte[] buf = new byte[BUFFER];
-            for (int n; (n = body.read(buf)) > 0; ) {
+            // Fill the buffer before each write: the socket hands over a few kB per read, and a
+            // write per read would cost a system call per packet.
+            for (int n; (n = body.readNBytes(buf, 0, buf.length)) > 0; ) {
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
                 while (bb.hasRemaining()) {
                     offset += channel.write(bb, offset);

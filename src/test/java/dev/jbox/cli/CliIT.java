@@ -64,7 +64,7 @@ class CliIT {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String cmd : List.of("run", "ps", "logs", "stop", "kill", "rm", "exec", "inspect", "images", "lab")) {
+        for (String cmd : List.of("run", "ps", "logs", "stop", "kill", "rm", "exec", "inspect", "images", "lab", "registry")) {
             var r = Cli.jbox(store, cmd, "--help");
             assertThat(r.exitCode()).as(cmd + ": " + r).isZero();
             assertThat(r.stdout()).startsWith("Usage: jbox " + cmd);

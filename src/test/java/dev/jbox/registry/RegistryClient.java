@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jbox.Json;
 import dev.jbox.image.Digest;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * A registry on a free loopback port, in a temporary store, and the JDK's HTTP client to talk to
@@ -24,19 +26,30 @@ import java.time.Duration;
 final class RegistryClient implements AutoCloseable {
     final RegistryStore store;
     final RegistryServer server;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http;
+    /** Sent with every request when set (an Authorization header, for the auth tests). */
+    String authorization;
 
     RegistryClient(Path root) {
+        this(root, o -> o, HttpClient.newBuilder());
+    }
+
+    /** A server with the options {@code configure} makes from the defaults, and a client built by {@code client}. */
+    RegistryClient(Path root, UnaryOperator<RegistryServer.Options> configure, HttpClient.Builder client) {
         store = new RegistryStore(root);
-        server = RegistryServer.start(store, new java.net.InetSocketAddress("127.0.0.1", 0), RegistryServer.DEFAULT_UPLOAD_EXPIRY);
+        server = RegistryServer.start(store, configure.apply(RegistryServer.Options.on(new InetSocketAddress("127.0.0.1", 0))));
+        http = client.connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+        return URI.create(server.scheme() + "://127.0.0.1:" + server.port() + pathAndQuery);
     }
 
     HttpResponse<byte[]> send(String method, String pathAndQuery, BodyPublisher body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(60)).method(method, body);
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }

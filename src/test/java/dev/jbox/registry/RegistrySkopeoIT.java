@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it back, and the manifest's digest is the same at every step. Loopback only, a free port.
  */
 class RegistrySkopeoIT {
-    private static final Pattern SERVING = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern SERVING = Pattern.compile("on https?://127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     Path tmp;
@@ -39,11 +39,17 @@ class RegistrySkopeoIT {
     int port;
 
     @BeforeEach
-    void startServer() throws IOException {
+    void needSkopeo() {
         assumeThat(Files.isExecutable(Path.of("/usr/bin/skopeo")) && Files.isExecutable(Path.of("/usr/bin/umoci")))
                 .as("skopeo and umoci are not installed (apt-get install -y skopeo umoci): the interop test is skipped").isTrue();
-        server = new ProcessBuilder(Cli.REPO.resolve("jbox").toString(), "registry", "serve", "--addr", "127.0.0.1:0",
-                "--root", tmp.resolve("registry").toString()).redirectErrorStream(true).start();
+    }
+
+    /** Starts {@code ./jbox registry serve} on a free loopback port with {@code flags}; its port is read from its first line. */
+    void startServer(String... flags) throws IOException {
+        List<String> argv = new java.util.ArrayList<>(List.of(Cli.REPO.resolve("jbox").toString(), "registry", "serve",
+                "--addr", "127.0.0.1:0", "--root", tmp.resolve("registry").toString()));
+        argv.addAll(List.of(flags));
+        server = new ProcessBuilder(argv).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         Matcher m = SERVING.matcher(String.valueOf(line));
@@ -74,8 +80,8 @@ class RegistrySkopeoIT {
         return index.path("manifests").get(0).path("digest").asText();
     }
 
-    @Test
-    void skopeoCopiesAnImageInAndOutWithItsDigestUnchanged() throws Exception {
+    /** A one-layer image made by umoci, cleaned to one manifest by skopeo: its OCI layout. */
+    private Path image() throws IOException {
         Path layout = tmp.resolve("image");
         ok("umoci", "init", "--layout", layout.toString());
         ok("umoci", "new", "--image", layout + ":base");
@@ -85,6 +91,13 @@ class RegistrySkopeoIT {
         // insert leaves the old manifest in the index beside the new one under the same tag; keep one
         Path clean = tmp.resolve("clean");
         ok("skopeo", "copy", "--preserve-digests", "oci:" + layout + ":base", "oci:" + clean + ":base");
+        return clean;
+    }
+
+    @Test
+    void skopeoCopiesAnImageInAndOutWithItsDigestUnchanged() throws Exception {
+        startServer();
+        Path clean = image();
         String pushed = manifestDigest(clean);
 
         String ref = "docker://127.0.0.1:" + port + "/jbox/test:v1";
@@ -108,5 +121,36 @@ class RegistrySkopeoIT {
                 "docker://127.0.0.1:" + port + "/jbox/other:v1").stdout().strip()).isEqualTo(pushed);
         assertThat(ok("skopeo", "list-tags", "--tls-verify=false", "docker://127.0.0.1:" + port + "/jbox/test").stdout())
                 .contains("\"v1\"");
+    }
+
+    /**
+     * The Docker Hub flow over TLS: skopeo trusts the test's certificate (--cert-dir), is sent to
+     * /token by the challenge, gets a token with the htpasswd user's password, and pushes and
+     * pulls with it; without credentials it is refused.
+     */
+    @Test
+    void skopeoPushesAndPullsOverTlsWithTokens() throws Exception {
+        Path certs = Files.createDirectories(tmp.resolve("certs"));
+        RegistryTransportTest.makeCert(certs, "rsa:2048");
+        Files.copy(certs.resolve("cert.pem"), certs.resolve("ca.crt")); // what skopeo's --cert-dir trusts
+        Path htpasswd = tmp.resolve("htpasswd");
+        Files.writeString(htpasswd, RegistryAuthTest.HTPASSWD);
+        startServer("--tls-cert", certs.resolve("cert.pem").toString(), "--tls-key", certs.resolve("key.pem").toString(),
+                "--htpasswd", htpasswd.toString(), "--auth", "token");
+        Path clean = image();
+        String pushed = manifestDigest(clean);
+        String ref = "docker://127.0.0.1:" + port + "/jbox/secure:v1";
+        String certDir = certs.toString();
+
+        Cli.Result anonymous = Cli.run(List.of("skopeo", "copy", "--dest-cert-dir", certDir, "oci:" + clean + ":base", ref), Map.of());
+        assertThat(anonymous.exitCode()).as(anonymous.toString()).isNotZero();
+        assertThat(anonymous.toString()).containsIgnoringCase("unauthorized");
+
+        ok("skopeo", "copy", "--preserve-digests", "--dest-cert-dir", certDir, "--dest-creds", "bob:s3cret", "oci:" + clean + ":base", ref);
+        assertThat(ok("skopeo", "inspect", "--cert-dir", certDir, "--creds", "alice:wonder land", "--format", "{{.Digest}}", ref)
+                .stdout().strip()).isEqualTo(pushed);
+        Path back = tmp.resolve("back");
+        ok("skopeo", "copy", "--preserve-digests", "--src-cert-dir", certDir, "--src-creds", "bob:s3cret", ref, "oci:" + back + ":v1");
+        assertThat(manifestDigest(back)).isEqualTo(pushed);
     }
 }
