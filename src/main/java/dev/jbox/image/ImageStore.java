@@ -46,6 +46,11 @@ public final class ImageStore {
         this.leases = new Leases(ingest);
     }
 
+    /** This machine's architecture as image configs name it (amd64, arm64...). */
+    public static String architecture() {
+        return BusyboxImage.architecture();
+    }
+
     /** The OCI image layout directory. */
     public Path layout() {
         return layout;

@@ -71,10 +71,14 @@ public record ContainerLayers(Path dir) {
 
     /** The bytes the container's writable layer takes: its size as {@code docker ps -s} and {@code system df} count it. */
     public long size() {
-        if (!Files.isDirectory(upper())) {
+        return sizeOf(upper());
+    }
+
+    private static long sizeOf(Path dir) {
+        if (!Files.isDirectory(dir)) {
             return 0;
         }
-        try (var files = Files.walk(upper())) {
+        try (var files = Files.walk(dir)) {
             return files.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
                     .mapToLong(f -> f.toFile().length()).sum();
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -99,6 +103,29 @@ public record ContainerLayers(Path dir) {
     public static Snapshots snapshots(DataRoot root) {
         return new Snapshots(root.root().resolve("snapshots"));
     }
+
+    // tag::prune[]
+    /**
+     * Removes the snapshots no image in the store refers to, after {@code image prune}: garbage
+     * collection by reference, as containerd does it. A container's image stays in the store while
+     * the container exists (rmi and prune spare it), so its snapshots stay too. Returns the bytes freed.
+     */
+    public static long pruneSnapshots(DataRoot root, ImageStore images) {
+        java.util.Set<dev.jbox.image.Digest> used = new java.util.HashSet<>();
+        for (StoredImage image : images.list()) {
+            used.addAll(Snapshots.chainIds(image.diffIds()));
+        }
+        Snapshots snapshots = snapshots(root);
+        long freed = 0;
+        for (dev.jbox.image.Digest chain : snapshots.list()) {
+            if (!used.contains(chain)) {
+                freed += sizeOf(snapshots.path(chain));
+                snapshots.remove(chain);
+            }
+        }
+        return freed;
+    }
+    // end::prune[]
 
     /** /proc/self/mountinfo writes a space, tab, newline or backslash in a path as \ooo. */
     private static String unescape(String s) {
