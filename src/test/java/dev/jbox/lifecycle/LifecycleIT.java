@@ -199,8 +199,10 @@ class LifecycleIT {
             ok(rm.toArray(String[]::new));
         }
         assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(store.toString());
-        try (var left = Files.list(store.resolve("containers"))) {
-            assertThat(left.filter(Files::isDirectory).toList()).isEmpty();
+        if (Files.isDirectory(store.resolve("containers"))) { // (none if every engine died before making one)
+            try (var left = Files.list(store.resolve("containers"))) {
+                assertThat(left.filter(Files::isDirectory).toList()).isEmpty();
+            }
         }
     }
 
