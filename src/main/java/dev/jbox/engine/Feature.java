@@ -21,7 +21,8 @@ public interface Feature {
 
     /**
      * Checks the request and fills this feature's part of the spec. Nothing is made on the
-     * machine yet (files in the container's own directory aside). Returns the record, with
+     * machine yet (files in the container's own directory aside, and chapter 4's overlay, which
+     * the runtime needs mounted and {@link #release} unmounts). Returns the record, with
      * whatever the feature must remember.
      */
     default ContainerRecord prepare(RunRequest request, ContainerRecord record, ContainerSpec.Builder spec) {
