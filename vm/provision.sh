@@ -36,6 +36,7 @@ docker-registry       test   docker-registry
 runc                  bench  runc
 crun                  bench  crun
 hyperfine             bench  hyperfine
+qemu-utils            bench  qemu-img
 '
 # Why each run package: the JDK and Maven build and run the engine; gcc and libc6-dev build
 # jbox-init (static C); busybox-static is the default image; the default bridge network sets up
@@ -46,6 +47,8 @@ hyperfine             bench  hyperfine
 # because the cgroup-v2 tests run in a QEMU guest with a scratch ext4 disk (CgroupV2GuestIT); umoci,
 # skopeo, oci-image-tool and docker.io are the peers jbox save/load must interoperate with (SaveLoadPeersIT);
 # docker-registry (Distribution) is the peer jbox push/pull are tested against (DistributionIT).
+# The bench group: the peers the benchmarks compare against; qemu-utils for qemu-img, which makes
+# the qcow2 disks chapter 4's disk figures set against containers.
 
 groups=run
 mode=install

@@ -23,19 +23,24 @@ import java.util.function.UnaryOperator;
  * with loopback only, so no bridge or iptables rule is made. Their cgroups go under a parent of
  * the benchmark's own, so a reader's jbox containers are never touched.
  */
-final class EngineRuns implements AutoCloseable {
+public final class EngineRuns implements AutoCloseable {
     static final String CGROUP_PARENT = "jbox-bench";
 
     private final Engine engine;
     private final int devNull;
 
-    EngineRuns(BenchImage image) {
+    public EngineRuns(BenchImage image) {
         this.engine = new Engine(new DataRoot(image.storeRoot()));
         this.devNull = Kernel.open("/dev/null", Kernel.O_RDWR | Kernel.O_CLOEXEC, 0);
     }
 
+    /** The engine itself, for what a benchmark needs beyond a run (its store, its containers). */
+    public Engine engine() {
+        return engine;
+    }
+
     /** A request for chapter {@code chapter}'s engine, loopback only, removed when it ends; {@code more} adds to it. */
-    RunRequest request(int chapter, List<String> command, UnaryOperator<RunRequest.Builder> more) {
+    public RunRequest request(int chapter, List<String> command, UnaryOperator<RunRequest.Builder> more) {
         RunRequest.Builder b = new RunRequest.Builder().chapter(chapter).image(ImageStore.DEFAULT_IMAGE).command(command)
                 .network(NetworkStore.NONE).autoRemove(true).stdio(new Launch.Stdio(devNull, devNull, 2));
         if (chapter >= 3) {
@@ -45,7 +50,7 @@ final class EngineRuns implements AutoCloseable {
     }
 
     /** Runs the container to its end; one that fails stops the benchmark instead of being timed. */
-    void run(RunRequest request) {
+    public void run(RunRequest request) {
         WaitStatus status = engine.run(request);
         if (status == null || !status.exited() || status.exitCode() != 0) {
             throw new BenchException("the container " + request.command() + " (chapter " + request.chapter() + ") " + status
@@ -64,7 +69,7 @@ final class EngineRuns implements AutoCloseable {
         return engine.usage(c).cgroup().cpuUsageNanos();
     }
 
-    void remove(ContainerRecord c) {
+    public void remove(ContainerRecord c) {
         engine.remove(c, true);
     }
 

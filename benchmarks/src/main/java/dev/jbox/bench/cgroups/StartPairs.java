@@ -5,6 +5,7 @@ import dev.jbox.engine.RunRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
  * What the cgroup adds to a start: chapter 2's engine against chapter 3's, in one warm JVM,
@@ -14,34 +15,49 @@ import java.util.Locale;
  * v1 controller, Docker's device rules, the join at "go", removal) and the container's own
  * read-only /sys/fs/cgroup.
  */
-final class StartPairs {
+public final class StartPairs {
     private StartPairs() {
+    }
+
+    /** Each start of one engine and of the other, ms, in the order they were paired. */
+    public record Series(List<Double> first, List<Double> second) {
     }
 
     /** The pairs; with {@code print}, each is printed as it is measured. */
     static CgroupResults.Start measure(EngineRuns engine, int warmup, int pairs, boolean print) {
-        RunRequest chapter2 = engine.request(2, List.of("/bin/true"), b -> b);
-        RunRequest chapter3 = engine.request(3, List.of("/bin/true"), b -> b);
-        List<Double> two = new ArrayList<>();
-        List<Double> three = new ArrayList<>();
-        for (int i = 0; i < warmup + pairs; i++) {
-            boolean threeFirst = i % 2 == 1;
-            double a = time(engine, threeFirst ? chapter3 : chapter2);
-            double b = time(engine, threeFirst ? chapter2 : chapter3);
-            if (i >= warmup) {
-                two.add(threeFirst ? b : a);
-                three.add(threeFirst ? a : b);
-                if (print) {
-                    // On a guest's console, where the host reads them (GuestStart).
-                    System.out.printf(Locale.ROOT, "%s2 %.4f%n%s3 %.4f%n", GuestStart.PREFIX, two.get(two.size() - 1),
-                            GuestStart.PREFIX, three.get(three.size() - 1));
-                }
-            }
-        }
-        Stats s2 = Stats.of(two), s3 = Stats.of(three);
+        Series s = alternate(engine, engine.request(2, List.of("/bin/true"), b -> b),
+                engine.request(3, List.of("/bin/true"), b -> b), warmup, pairs, (two, three) -> {
+                    if (print) {
+                        // On a guest's console, where the host reads them (GuestStart).
+                        System.out.printf(Locale.ROOT, "%s2 %.4f%n%s3 %.4f%n", GuestStart.PREFIX, two, GuestStart.PREFIX, three);
+                    }
+                });
+        Stats s2 = Stats.of(s.first()), s3 = Stats.of(s.second());
         System.err.printf(Locale.ROOT, "cgroups: start, %d pairs: chapter 2 median %.2f ms, chapter 3 %.2f ms%n", pairs,
                 s2.median(), s3.median());
-        return new CgroupResults.Start(warmup, two, three);
+        return new CgroupResults.Start(warmup, s.first(), s.second());
+    }
+
+    /**
+     * {@code first} and {@code second} run alternately in one warm engine, the order swapped every
+     * pair so the machine's drift lands on both alike; {@code warmup} untimed pairs first, then
+     * {@code pairs} timed ones, each also given to {@code each} (first's ms, second's ms).
+     */
+    public static Series alternate(EngineRuns engine, RunRequest first, RunRequest second, int warmup, int pairs,
+                                   BiConsumer<Double, Double> each) {
+        List<Double> a = new ArrayList<>();
+        List<Double> b = new ArrayList<>();
+        for (int i = 0; i < warmup + pairs; i++) {
+            boolean secondFirst = i % 2 == 1;
+            double x = time(engine, secondFirst ? second : first);
+            double y = time(engine, secondFirst ? first : second);
+            if (i >= warmup) {
+                a.add(secondFirst ? y : x);
+                b.add(secondFirst ? x : y);
+                each.accept(a.get(a.size() - 1), b.get(b.size() - 1));
+            }
+        }
+        return new Series(a, b);
     }
 
     private static double time(EngineRuns engine, RunRequest request) {

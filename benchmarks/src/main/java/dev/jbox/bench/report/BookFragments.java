@@ -30,7 +30,7 @@ final class BookFragments {
 
     static List<Path> write(Path dir, ResultFiles files, Tables tables, Summary summary) throws IOException {
         BookFragments book = new BookFragments(dir, files, tables, summary);
-        return List.of(book.baselines(), book.chroot(), book.namespaces(), book.cgroups());
+        return List.of(book.baselines(), book.chroot(), book.namespaces(), book.cgroups(), book.layers());
     }
 
     private Path baselines() throws IOException {
@@ -96,6 +96,27 @@ final class BookFragments {
         table(a, chapter3.workloads());
         image(a, Report.CHAPTER3_WORK_CHART, "Chapter 3: time of each workload as a multiple of native (medians, log scale)");
         return save("03-cgroups", a);
+    }
+
+    private Path layers() throws IOException {
+        StringBuilder a = start("04-layers");
+        Chapter4 chapter4 = new Chapter4(files);
+        paragraphs(a, chapter4.findings());
+        table(a, chapter4.start());
+        table(a, chapter4.copyUp());
+        table(a, chapter4.extraction());
+        table(a, chapter4.build());
+        if (chapter4.measured()) {
+            a.append(".The Dockerfile built\n[source,dockerfile]\n----\n").append(files.layers.build().dockerfile()).append("----\n\n");
+        }
+        table(a, chapter4.disk());
+        if (chapter4.measured()) {
+            a.append(".`jbox system df` in the containers' store (the busybox image is there too)\n----\n");
+            files.layers.disk().systemDf().forEach(l -> a.append(l).append('\n'));
+            a.append("----\n\n");
+        }
+        image(a, Report.CHAPTER4_CHART, "Chapter 4: a start on an overlay, copy-up, build and layer extraction (medians, log scale)");
+        return save("04-layers", a);
     }
 
     private StringBuilder start(String name) {

@@ -179,8 +179,7 @@ final class Chapter3 {
 
     /** The 1-, 5- and 15-minute load averages when the piece started. */
     String load() {
-        String[] w = results.loadAtStart().split(" ");
-        return w.length >= 3 ? w[0] + " / " + w[1] + " / " + w[2] + " (1, 5, 15 min)" : results.loadAtStart();
+        return Fmt.load(results.loadAtStart());
     }
 
     /** The differences {@code b[i] - a[i]} of paired samples, summarised. */

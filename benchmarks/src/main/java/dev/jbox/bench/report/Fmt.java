@@ -38,4 +38,10 @@ final class Fmt {
     static String range(double low, double high) {
         return num(low) + "-" + num(high);
     }
+
+    /** /proc/loadavg's 1-, 5- and 15-minute load averages, labelled. */
+    static String load(String loadavg) {
+        String[] w = loadavg.split(" ");
+        return w.length >= 3 ? w[0] + " / " + w[1] + " / " + w[2] + " (1, 5, 15 min)" : loadavg;
+    }
 }

@@ -20,15 +20,19 @@ import org.jfree.data.category.DefaultCategoryDataset;
  * coloured by what measured them (warm engine, whole process, peer, VM).
  */
 final class LatencyChart {
-    private static final Map<Row.Group, Color> COLORS = Map.of(
-            Row.Group.ENGINE, new Color(0x2b8a3e),
-            Row.Group.CHAPTER2, new Color(0x5c940d),
-            Row.Group.CHAPTER3, new Color(0x087f5b),
-            Row.Group.PROCESS, new Color(0x1c7ed6),
-            Row.Group.NETWORK, new Color(0x0ca678),
-            Row.Group.PEER, new Color(0x7048e8),
-            Row.Group.WARM_PEER, new Color(0xae3ec9),
-            Row.Group.VM, new Color(0xe8590c));
+    private static final Map<Row.Group, Color> COLORS = Map.ofEntries(
+            Map.entry(Row.Group.ENGINE, new Color(0x2b8a3e)),
+            Map.entry(Row.Group.CHAPTER2, new Color(0x5c940d)),
+            Map.entry(Row.Group.CHAPTER3, new Color(0x087f5b)),
+            Map.entry(Row.Group.CHAPTER4, new Color(0x087f5b)),
+            Map.entry(Row.Group.COPY_UP, new Color(0xf08c00)),
+            Map.entry(Row.Group.BUILD, new Color(0x1c7ed6)),
+            Map.entry(Row.Group.EXTRACT, new Color(0x7048e8)),
+            Map.entry(Row.Group.PROCESS, new Color(0x1c7ed6)),
+            Map.entry(Row.Group.NETWORK, new Color(0x0ca678)),
+            Map.entry(Row.Group.PEER, new Color(0x7048e8)),
+            Map.entry(Row.Group.WARM_PEER, new Color(0xae3ec9)),
+            Map.entry(Row.Group.VM, new Color(0xe8590c)));
     private static final String SERIES = "median";
 
     private LatencyChart() {

@@ -20,11 +20,13 @@ public final class Report {
     static final String OVERHEAD_CHART = "overhead.png";
     static final String CHAPTER3_CHART = "chapter3-start.png";
     static final String CHAPTER3_WORK_CHART = "chapter3-workloads.png";
+    static final String CHAPTER4_CHART = "chapter4-layers.png";
 
     private final ResultFiles files;
     private final Tables tables;
     private final Summary summary;
     private final Chapter3 chapter3;
+    private final Chapter4 chapter4;
     private final StringBuilder md = new StringBuilder();
 
     private Report(ResultFiles files) {
@@ -32,6 +34,7 @@ public final class Report {
         this.tables = new Tables(files);
         this.summary = new Summary(files);
         this.chapter3 = new Chapter3(files);
+        this.chapter4 = new Chapter4(files);
     }
 
     public static void main(String[] args) {
@@ -77,6 +80,11 @@ public final class Report {
             OverheadChart.write(dir.resolve(CHAPTER3_WORK_CHART), "Chapter 3: work with and without limits, against native",
                     chapter3.overheads());
         }
+        Chapter4 chapter4 = new Chapter4(files);
+        if (chapter4.measured()) {
+            LatencyChart.write(dir.resolve(CHAPTER4_CHART), "Chapter 4: a start on an overlay, copy-up, build, extraction",
+                    chapter4.chartRows());
+        }
     }
 
     /** The main chart: chapter 1's warm starts, chapter 2's with all namespaces, whole processes, VM boots. */
@@ -113,6 +121,7 @@ public final class Report {
         summary.vm().ifPresent(findings::add);
         findings.addAll(summary.chapter2());
         findings.addAll(chapter3.findings());
+        findings.addAll(chapter4.findings());
         findings.forEach(f -> line("- " + f));
         line("");
         heading("1. Chapter 1 in a warm engine");
@@ -170,6 +179,29 @@ public final class Report {
         }
         table(chapter3.workloads(), "benchmarks/run cgroups");
         image(CHAPTER3_WORK_CHART, "chapter 3 workloads against native, log scale");
+        heading("10. Chapter 4: images and union layers");
+        table(chapter4.start(), "benchmarks/run layers");
+        table(chapter4.copyUp(), "benchmarks/run layers");
+        table(chapter4.extraction(), "benchmarks/run layers");
+        table(chapter4.build(), "benchmarks/run layers");
+        if (chapter4.measured()) {
+            line("The Dockerfile:");
+            line("");
+            line("```dockerfile");
+            md.append(files.layers.build().dockerfile());
+            line("```");
+            line("");
+        }
+        table(chapter4.disk(), "benchmarks/run layers");
+        if (chapter4.measured()) {
+            line("`jbox system df` in the containers' store (the busybox image is there too):");
+            line("");
+            line("```");
+            files.layers.disk().systemDf().forEach(this::line);
+            line("```");
+            line("");
+        }
+        image(CHAPTER4_CHART, "chapter 4: start, copy-up, build and extraction, log scale");
         if (Files.exists(files.dir.resolve(CHART))) {
             line("![start latency, log scale](" + CHART + ")");
         }

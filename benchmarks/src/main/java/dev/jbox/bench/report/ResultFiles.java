@@ -6,6 +6,7 @@ import dev.jbox.bench.Json;
 import dev.jbox.bench.NamespaceResults;
 import dev.jbox.bench.NamespaceRounds;
 import dev.jbox.bench.cgroups.CgroupResults;
+import dev.jbox.bench.layers.LayersResults;
 import dev.jbox.bench.Stats;
 import dev.jbox.bench.memory.MemoryResults;
 import dev.jbox.bench.net.NetResults;
@@ -35,6 +36,7 @@ final class ResultFiles {
     static final String OVERHEAD = "overhead.json";
     static final String NET = "net.json";
     static final String CGROUPS = "cgroups.json";
+    static final String LAYERS = "layers.json";
     private static final String START_BENCHMARK = "dev.jbox.bench.StartBenchmark.";
     /** The benchmarks in the order that tells the story, from a bare spawn to a container. */
     private static final Map<String, String> ENGINE_LABELS = orderedMap(
@@ -71,6 +73,7 @@ final class ResultFiles {
     final OverheadResults overhead;
     final NetResults net;
     final CgroupResults cgroups;
+    final LayersResults layers;
 
     ResultFiles(Path dir) {
         this.dir = dir;
@@ -82,11 +85,12 @@ final class ResultFiles {
         this.overhead = read(dir.resolve(OVERHEAD), OverheadResults.class);
         this.net = read(dir.resolve(NET), NetResults.class);
         this.cgroups = read(dir.resolve(CGROUPS), CgroupResults.class);
+        this.layers = read(dir.resolve(LAYERS), LayersResults.class);
     }
 
     boolean isEmpty() {
         return jmh == null && namespaces == null && process == null && vm == null && memory == null && overhead == null && net == null
-                && cgroups == null;
+                && cgroups == null && layers == null;
     }
 
     private static <T> T read(Path file, Class<T> type) {
