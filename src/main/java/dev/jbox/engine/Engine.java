@@ -383,6 +383,7 @@ public final class Engine {
 
     private void releaseAndDelete(ContainerRecord c) {
         releaseFeatures(c);
+        chapters.get(c.chapter()).features().forEach(f -> f.removed(c));
         containers.delete(c);
     }
 
