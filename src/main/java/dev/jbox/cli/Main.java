@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
                 RmCommand.class, ExecCommand.class, InspectCommand.class, StatsCommand.class, TopCommand.class,
                 UpdateCommand.class, ImagesCommand.class, ImageCommand.class, TagCommand.class, RmiCommand.class,
                 HistoryCommand.class, DiffCommand.class, CommitCommand.class, ExportCommand.class, ImportCommand.class,
-                NetworkCommand.class,
+                NetworkCommand.class, VolumeCommand.class,
                 SystemCommand.class, LabCommand.class, RegistryCommand.class})
 public final class Main {
     @Option(names = "--root", paramLabel = "DIR",

@@ -4,7 +4,6 @@ import dev.jbox.DataRoot;
 import dev.jbox.FileTrees;
 import dev.jbox.JboxException;
 import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.lifecycle.ContainerStore;
 import dev.jbox.spec.ContainerSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,9 +103,9 @@ public final class VolumeStore {
     }
 
     /** The containers (ended ones too) whose spec mounts {@code v}: Docker refuses to remove a volume in use. */
-    public static List<String> users(Volume v, ContainerStore containers) {
+    public static List<String> users(Volume v, List<ContainerRecord> containers) {
         List<String> users = new ArrayList<>();
-        for (ContainerRecord c : containers.list()) {
+        for (ContainerRecord c : containers) {
             for (ContainerSpec.Mount m : c.spec().mounts()) {
                 if (v.mountpoint().toString().equals(m.source())) {
                     users.add(c.name());
@@ -117,7 +116,7 @@ public final class VolumeStore {
     }
 
     /** Removes the volume and its content; refuses one that a container still mounts. */
-    public void remove(String name, ContainerStore containers) {
+    public void remove(String name, List<ContainerRecord> containers) {
         Volume v = find(name);
         List<String> users = users(v, containers);
         if (!users.isEmpty()) {
