@@ -11,7 +11,7 @@ import java.util.Set;
  * {@code --user} and the image's USER, resolved as runc resolves them: {@code uid}, {@code uid:gid},
  * {@code name} or {@code name:group}, names looked up in the image's own /etc/passwd and /etc/group
  * (never the host's). A number not in /etc/passwd is used as it is, with group 0 and home "/".
- * The supplementary groups are those /etc/group lists the user's name in.
+ * The supplementary groups are the primary one and those /etc/group lists the user's name in.
  *
  * @param home the home directory from /etc/passwd, for HOME
  */
@@ -43,7 +43,9 @@ public record ContainerUser(ContainerSpec.User ids, String home) {
             }
             gid = g != null ? Integer.parseInt(g[2]) : n;
         }
-        Set<Integer> additional = new LinkedHashSet<>();
+        // The primary group is a supplementary one too, as containerd has made it since CVE-2023-25173:
+        // otherwise a group the image denies access to could stay usable through it.
+        Set<Integer> additional = new LinkedHashSet<>(List.of(gid));
         if (entry != null) {
             for (String[] g : entries(group)) {
                 if (g.length > 3 && List.of(g[3].split(",")).contains(entry[0]) && number(g[2]) != null) {

@@ -161,7 +161,7 @@ public record RequestedMount(Type type, String source, String target, boolean re
                     + name.replaceFirst("^\\./", ""));
         }
         if (!VOLUME_NAME.matcher(name).matches()) {
-            throw bad(what, "'" + name + "' is not a valid volume name (a letter or digit, then letters, digits, '_', '.' or '-')");
+            throw bad(what, "'" + name + "' is not a valid volume name (two characters or more: a letter or digit, then letters, digits, '_', '.' or '-')");
         }
         return name;
     }

@@ -37,7 +37,7 @@ public final class VolumeStore {
     /** Makes the volume if it does not exist yet (as {@code docker volume create} and {@code -v NAME:/path} do). */
     public Volume create(String name) {
         if (!RequestedMount.VOLUME_NAME.matcher(name).matches()) {
-            throw new JboxException("'" + name + "' is not a valid volume name (a letter or digit, then letters, digits,"
+            throw new JboxException("'" + name + "' is not a valid volume name (two characters or more: a letter or digit, then letters, digits,"
                     + " '_', '.' or '-')");
         }
         return make(name, false);
