@@ -52,10 +52,7 @@ public final class UserFeature implements Feature {
         if (user == null || user.isEmpty()) {
             return record; // root, as in every chapter before
         }
-        ContainerUser resolved;
-        try (InRoot root = InRoot.open(spec.rootfs())) {
-            resolved = ContainerUser.resolve(user, read(root, "/etc/passwd"), read(root, "/etc/group"));
-        }
+        ContainerUser resolved = resolveIn(spec.rootfs(), user);
         spec.user(resolved.ids());
         if (request.env().stream().noneMatch(e -> e.startsWith("HOME="))) {
             List<String> env = new ArrayList<>(spec.env().stream().filter(e -> !e.startsWith("HOME=")).toList());
@@ -65,6 +62,16 @@ public final class UserFeature implements Feature {
         return record;
     }
     // end::prepare[]
+
+    /**
+     * {@code user} resolved with the /etc/passwd and /etc/group of the root at {@code root}: the
+     * image's before the start, or a running container's as {@code /proc/PID/root} (jbox exec -u).
+     */
+    public static ContainerUser resolveIn(Path root, String user) {
+        try (InRoot in = InRoot.open(root)) {
+            return ContainerUser.resolve(user, read(in, "/etc/passwd"), read(in, "/etc/group"));
+        }
+    }
 
     private String imageUser(ContainerRecord record) {
         if (record.imageId() == null) {

@@ -187,6 +187,10 @@ class VolumesIT {
         assertThat(ok("run", "--rm", "-u", "0", "users", "sh", "-c", "id -u; grep CapEff /proc/self/status").stdout())
                 .as("root keeps Docker's default capabilities").isEqualTo("0\nCapEff:\t00000000a80425fb\n");
         Cli.assertOneLineError(jbox("run", "--rm", "-u", "ghost", "users", "id"), "no user 'ghost' in the image's /etc/passwd");
+        ok("run", "-d", "--name", "running", "users", "sleep", "600");
+        assertThat(ok("exec", "running", "id", "-u").stdout()).as("exec runs as the container's user").isEqualTo("1000\n");
+        assertThat(ok("exec", "-u", "root", "running", "id", "-u").stdout()).isEqualTo("0\n");
+        ok("rm", "-f", "running");
     }
 
     @ChapterTest(since = 4)
