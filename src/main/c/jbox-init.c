@@ -3,8 +3,8 @@
  * become pid 1 of a new PID namespace, and stay the parent of a container after the engine has
  * gone. No policy lives here: the engine decides everything and passes it on the command line.
  *
- *   jbox-init [-n] [-r] [-C] [-c CAPS] [-t TTY] [-R PATH]... [-M PATH]... [-G MOUNT]... -- PROGRAM ARG0 [ARG...]
- *   jbox-init -x [-c CAPS] [-t TTY] -- PROGRAM ARG0 [ARG...]
+ *   jbox-init [-n] [-r] [-C] [-c CAPS] [-u UID:GID[:GIDS]] [-t TTY] [-R PATH]... [-M PATH]... [-G MOUNT]... -- PROGRAM ARG0 [ARG...]
+ *   jbox-init -x [-c CAPS] [-u UID:GID[:GIDS]] [-t TTY] -- PROGRAM ARG0 [ARG...]
  *
  *   fd 3   the "go" pipe: the container starts when the engine writes one byte, and never
  *          starts if the engine closes it first (a failed or killed start)
@@ -18,6 +18,8 @@
  *   -r     stay pid 1 as a tiny init (docker run --init): reap zombies, forward signals
  *   -c     the capabilities to keep, as a hex mask (everything else is dropped)
  *   -t     the terminal (inside the container) to make the controlling one
+ *   -u     the user to run PROGRAM as: uid, gid and supplementary gids, as numbers (the engine
+ *          resolves names in the image's /etc/passwd and /etc/group); without it, root
  *   -R, -M a path to make read-only, or to hide, once /proc is mounted (e.g. /proc/sys, /proc/kcore)
  *   -C     a new cgroup namespace, made after "go": by then the engine has put pid 1 in the
  *          container's cgroup, which so becomes the root of what the container sees
@@ -34,6 +36,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
@@ -68,12 +71,16 @@ static int exit_code(int status) {
 }
 
 // tag::caps[]
-static void keep_only_capabilities(uint64_t keep) {
+/* The bounding set first: dropping from it needs CAP_SETPCAP, which a new user (-u) no longer has. */
+static void drop_bounding_set(uint64_t keep) {
     for (int cap = 0; cap <= 63; cap++) {
         if (!(keep & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
             die("prctl(PR_CAPBSET_DROP)");
         }
     }
+}
+
+static void set_capabilities(uint64_t keep) {
     struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
     /* effective, permitted, inheritable: the inheritable set stays empty, as Docker's has since
      * CVE-2022-24769, so no file capability can hand a dropped capability back. */
@@ -88,7 +95,50 @@ static void keep_only_capabilities(uint64_t keep) {
         die("prctl(PR_SET_NO_NEW_PRIVS)");
     }
 }
+
+static void keep_only_capabilities(uint64_t keep) {
+    drop_bounding_set(keep);
+    set_capabilities(keep);
+}
 // end::caps[]
+
+// tag::user[]
+/* -u UID:GID[:G1,G2...]: the user the program runs as, taken just before exec while still root.
+ * The order matters: setgroups and setgid need CAP_SETGID, which setuid takes away from a
+ * non-root user; after setuid nothing can be changed back. The kernel itself clears the
+ * permitted and effective capabilities of a process that goes from uid 0 to another uid, and
+ * the caller keeps none for it either, as Docker gives a non-root user none. Returns the uid. */
+static uid_t become_user(char *spec) {
+    char *end;
+    uid_t uid = strtoul(spec, &end, 10);
+    gid_t gid = 0, groups[MAX_PATHS];
+    size_t ngroups = 0;
+    if (*end == ':') {
+        gid = strtoul(end + 1, &end, 10);
+    }
+    while (*end == ':' || (*end == ',' && ngroups > 0)) {
+        if (ngroups == MAX_PATHS) {
+            dprintf(2, "jbox-init: more than %d supplementary groups; the engine must pass fewer\n", MAX_PATHS);
+            _exit(125);
+        }
+        groups[ngroups++] = strtoul(end + 1, &end, 10);
+    }
+    if (*end) {
+        dprintf(2, "jbox-init: bad -u %s (UID:GID[:G1,G2...])\n", spec);
+        _exit(125);
+    }
+    if (setgroups(ngroups, groups) != 0) {
+        die("setgroups");
+    }
+    if (setgid(gid) != 0) {
+        die("setgid");
+    }
+    if (setuid(uid) != 0) {
+        die("setuid");
+    }
+    return uid;
+}
+// end::user[]
 
 /* -R: make PATH read-only (a bind mount of itself, remounted read-only). -M: hide PATH (an empty
  * read-only tmpfs over a directory, /dev/null over a file). Paths that do not exist are skipped. */
@@ -154,8 +204,10 @@ static void take_terminal(const char *tty) {
 }
 
 // tag::run[]
-static void run(char *program, char **argv, uint64_t caps) {
-    keep_only_capabilities(caps);
+static void run(char *program, char **argv, uint64_t caps, char *user) {
+    drop_bounding_set(caps);
+    uid_t uid = user ? become_user(user) : 0;
+    set_capabilities(uid == 0 ? caps : 0);
     execv(program, argv);
     int e = errno;
     dprintf(2, "jbox-init: cannot run %s: %s\n", program, strerror(e));
@@ -165,7 +217,7 @@ static void run(char *program, char **argv, uint64_t caps) {
 
 // tag::reap[]
 /* With -r: pid 1 forwards what it is sent to the program and reaps every orphan. */
-static int reap(char *program, char **argv, uint64_t caps) {
+static int reap(char *program, char **argv, uint64_t caps, char *user) {
     sigset_t all;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, NULL);
@@ -175,7 +227,7 @@ static int reap(char *program, char **argv, uint64_t caps) {
     }
     if (child == 0) {
         sigprocmask(SIG_UNBLOCK, &all, NULL);
-        run(program, argv, caps);
+        run(program, argv, caps, user);
     }
     keep_only_capabilities(0); /* reaping and forwarding signals to its own child need no privilege */
     for (;;) {
@@ -202,10 +254,11 @@ int main(int argc, char **argv) {
     int ncgroup_fs = 0;
     uint64_t caps = ~0ULL;
     const char *tty = NULL;
+    char *user = NULL;
     const char *readonly[MAX_PATHS], *masked[MAX_PATHS];
     int nreadonly = 0, nmasked = 0;
     int opt;
-    while ((opt = getopt(argc, argv, "+nrxwCc:t:R:M:G:")) != -1) {
+    while ((opt = getopt(argc, argv, "+nrxwCc:t:u:R:M:G:")) != -1) {
         switch (opt) {
         case 'n': new_pid_ns = 1; break;
         case 'r': reaper = 1; break;
@@ -221,6 +274,7 @@ int main(int argc, char **argv) {
             break;
         case 'c': caps = strtoull(optarg, NULL, 16); break;
         case 't': tty = optarg; break;
+        case 'u': user = optarg; break;
         case 'R':
         case 'M':
             /* Dropping a path silently would leave it unprotected: refuse instead. */
@@ -235,7 +289,7 @@ int main(int argc, char **argv) {
         }
     }
     if (argc - optind < 2) {
-        dprintf(2, "usage: jbox-init [-n] [-r] [-x] [-C] [-c CAPS] [-t TTY] [-R PATH]... [-M PATH]... [-G MOUNT]... -- PROGRAM ARG0 [ARG...]\n");
+        dprintf(2, "usage: jbox-init [-n] [-r] [-x] [-C] [-c CAPS] [-u UID:GID[:GIDS]] [-t TTY] [-R PATH]... [-M PATH]... [-G MOUNT]... -- PROGRAM ARG0 [ARG...]\n");
         return 125;
     }
     char *program = argv[optind];
@@ -251,7 +305,7 @@ int main(int argc, char **argv) {
         if (tty) {
             take_terminal(tty);
         }
-        run(program, program_argv, caps);
+        run(program, program_argv, caps, user);
     }
 
     // tag::shim[]
@@ -292,9 +346,9 @@ int main(int argc, char **argv) {
             take_terminal(tty);
         }
         if (reaper) {
-            _exit(reap(program, program_argv, caps));
+            _exit(reap(program, program_argv, caps, user));
         }
-        run(program, program_argv, caps);
+        run(program, program_argv, caps, user);
         // end::pid1[]
     }
     // tag::shim-wait[]

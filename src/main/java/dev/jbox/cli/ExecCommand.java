@@ -28,6 +28,10 @@ final class ExecCommand extends ContainerCommand implements Callable<Integer> {
     @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container.")
     String workdir;
 
+    @Option(names = {"-u", "--user"}, paramLabel = "USER[:GROUP]",
+            description = "Run as this user (names from the container's /etc/passwd), instead of the container's.")
+    String user;
+
     @Parameters(paramLabel = "CONTAINER COMMAND", arity = "2..*")
     List<String> args;
 
@@ -38,7 +42,7 @@ final class ExecCommand extends ContainerCommand implements Callable<Integer> {
             throw new JboxException("the input device is not a TTY; drop -t, or run jbox from a terminal");
         }
         ContainerProcess p = engine.exec(engine.find(args.get(0)), new ExecRequest(args.subList(1, args.size()),
-                RunCommand.EnvOptions.resolve(env), workdir, interactive, tty, null));
+                RunCommand.EnvOptions.resolve(env), workdir, interactive, tty, null, user));
         return Foreground.waitFor(p, false, interactive).shellExitCode();
     }
 }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
                 HistoryCommand.class, BuildCommand.class, SaveCommand.class, LoadCommand.class,
                 NetworkCommand.class, SystemCommand.class, LabCommand.class, RegistryCommand.class,
                 PullCommand.class, PushCommand.class, LoginCommand.class, LogoutCommand.class,
-                DiffCommand.class, CommitCommand.class, ExportCommand.class, ImportCommand.class})
+                DiffCommand.class, CommitCommand.class, ExportCommand.class, ImportCommand.class,
+                VolumeCommand.class})
 public final class Main {
     @Option(names = "--root", paramLabel = "DIR",
             description = "Where jbox keeps images and containers (default: $JBOX_ROOT or /var/lib/jbox).")

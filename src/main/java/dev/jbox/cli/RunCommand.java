@@ -92,6 +92,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cgroup-parent", paramLabel = "PATH", description = "The cgroup under which the container's goes (default jbox).")
     String cgroupParent;
 
+    // ---- chapter 4: volumes, mounts, --read-only, --user ----
+    @picocli.CommandLine.Mixin
+    StorageOptions storage;
+
     @Parameters(paramLabel = "IMAGE|COMMAND", description = "The image (unless --rootfs), then the command and its arguments.")
     List<String> positional = new ArrayList<>();
 
@@ -127,7 +131,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Set<String> given = new HashSet<>();
         commandSpec.commandLine().getParseResult().matchedOptions().forEach(o -> given.add(o.longestName()));
-        return new RunRequest.Builder().chapter(chapter == null ? Chapters.latest() : chapter)
+        return storage.applyTo(new RunRequest.Builder()).chapter(chapter == null ? Chapters.latest() : chapter)
                 .image(image).rootfs(rootfs).command(args)
                 .entrypoint(entrypoint == null ? null : entrypoint.isEmpty() ? List.of() : List.of(entrypoint)).env(EnvOptions.resolve(env)).workdir(workdir)
                 .interactive(interactive).tty(tty).detach(detach).autoRemove(autoRemove).name(name).hostname(hostname)

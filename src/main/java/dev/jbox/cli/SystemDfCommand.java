@@ -1,5 +1,6 @@
 package dev.jbox.cli;
 
+import dev.jbox.volumes.VolumeStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbox.cli.format.HumanSize;
@@ -71,10 +72,25 @@ final class SystemDfCommand implements Callable<Integer> {
         List<JsonNode> rows = new ArrayList<>();
         rows.add(row("Images", byId.size(), active.size(), imageSize, reclaimableImages));
         rows.add(row("Containers", containers.size(), running, containerSize, stoppedSize));
-        rows.add(row("Local Volumes", 0, 0, 0, 0));
+        rows.add(volumesRow(new VolumeStore(parent.main.store()), containers));
         rows.add(row("Build Cache", 0, 0, 0, 0));
         System.out.print(list.render(rows, JSON.valueToTree(HEADERS)));
         return 0;
+    }
+
+    /** Volumes: in use when any container (ended ones too) mounts them; the others' bytes are reclaimable. */
+    private static JsonNode volumesRow(VolumeStore volumes, List<ContainerRecord> containers) {
+        int total = 0, active = 0;
+        long size = 0, unused = 0;
+        for (VolumeStore.Volume v : volumes.list()) {
+            long bytes = VolumeStore.size(v);
+            boolean used = !VolumeStore.users(v, containers).isEmpty();
+            total++;
+            active += used ? 1 : 0;
+            size += bytes;
+            unused += used ? 0 : bytes;
+        }
+        return row("Local Volumes", total, active, size, unused);
     }
 
     private static JsonNode row(String type, int total, int active, long size, long reclaimable) {

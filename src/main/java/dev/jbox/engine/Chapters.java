@@ -10,6 +10,8 @@ import dev.jbox.runtime.ContainerRuntime;
 import dev.jbox.runtime.NativeTools;
 import dev.jbox.DataRoot;
 import dev.jbox.layers.ImageLayersFeature;
+import dev.jbox.volumes.UserFeature;
+import dev.jbox.volumes.VolumesFeature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +38,7 @@ public final class Chapters {
                     root -> new NamespaceRuntime(NativeTools.path(root, "jbox-init")), null,
                     List.of(ctx -> new NamespacesFeature(), ContainerNetworking::new)),
             new Line(3, "cgroups", null, null, List.of(ctx -> new CgroupsFeature())),
-            new Line(4, "union layers", null, ImageLayersFeature::new, List.of()));
+            new Line(4, "union layers", null, ImageLayersFeature::new, List.of(VolumesFeature::new, UserFeature::new)));
     // end::table[]
 
     private final List<Chapter> chapters;

@@ -383,6 +383,7 @@ public final class Engine {
 
     private void releaseAndDelete(ContainerRecord c) {
         releaseFeatures(c);
+        chapters.get(c.chapter()).features().forEach(f -> f.removed(c));
         containers.delete(c);
     }
 
@@ -419,8 +420,12 @@ public final class Engine {
         try {
             Launch.Stdio stdio = request.stdio() != null ? request.stdio()
                     : new Launch.Stdio(request.interactive() ? 0 : devNull(opened), 1, 2);
-            ContainerSpec spec = c.spec().toBuilder().args(request.command()).env(Environment.dedupe(env))
-                    .cwd(request.workdir() != null ? request.workdir() : c.workdir()).terminal(request.tty()).build();
+            ContainerSpec.Builder builder = c.spec().toBuilder().args(request.command()).env(Environment.dedupe(env))
+                    .cwd(request.workdir() != null ? request.workdir() : c.workdir()).terminal(request.tty());
+            if (request.user() != null) { // names as the running container's own /etc/passwd has them
+                builder.user(dev.jbox.volumes.UserFeature.resolveIn(Path.of("/proc/" + c.pid() + "/root"), request.user()).ids());
+            }
+            ContainerSpec spec = builder.build();
             Exec.Process p = Exec.start(c.pid(), c.namespaces(), spec, stdio);
             try {
                 for (Feature f : chapters.get(c.chapter()).features()) {

@@ -49,5 +49,9 @@ public interface Feature {
     default ContainerRecord release(ContainerRecord record) {
         return record;
     }
+
+    /** The container is being deleted (rm, --rm, a failed create), after {@link #release}: e.g. its anonymous volumes go. */
+    default void removed(ContainerRecord record) {
+    }
 }
 // end::feature[]

@@ -25,13 +25,19 @@ import java.util.Set;
  * @param cgroupParent where the container's cgroup goes (--cgroup-parent), or null for jbox's own
  * @param stdio      the container's stdin/stdout/stderr; null to let the engine choose (the terminal, or
  *                   /dev/null and the log file when detached)
+ * @param volumes    chapter 4: the -v specs as given (HOST:CTR[:ro], NAME:CTR[:ro], CTR)
+ * @param mounts     chapter 4: the --mount specs as given (type=bind|volume|tmpfs,...)
+ * @param tmpfs      chapter 4: the --tmpfs specs as given (CTR[:OPTIONS])
+ * @param readOnly   chapter 4: --read-only, the root file system mounted read-only
+ * @param user       chapter 4: --user (USER[:GROUP]), or null for the image's USER
  */
 public record RunRequest(int chapter, String image, Path rootfs, List<String> command, List<String> entrypoint,
                          List<String> env, String workdir,
                          boolean interactive, boolean tty, boolean detach, boolean autoRemove, String name,
                          String hostname, boolean init, Set<Namespace> namespaces, String network,
                          List<String> publish, Set<String> options, dev.jbox.cgroups.Resources resources,
-                         String cgroupParent, Launch.Stdio stdio) {
+                         String cgroupParent, Launch.Stdio stdio, List<String> volumes, List<String> mounts,
+                         List<String> tmpfs, boolean readOnly, String user) {
     public RunRequest {
         command = command == null ? List.of() : List.copyOf(command);
         entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
@@ -39,6 +45,9 @@ public record RunRequest(int chapter, String image, Path rootfs, List<String> co
         publish = publish == null ? List.of() : List.copyOf(publish);
         options = options == null ? Set.of() : Set.copyOf(options);
         namespaces = namespaces == null ? null : Set.copyOf(namespaces);
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
     }
 
     public static Builder image(String image, String... command) {
@@ -60,6 +69,9 @@ public record RunRequest(int chapter, String image, Path rootfs, List<String> co
         private Launch.Stdio stdio;
         private dev.jbox.cgroups.Resources resources;
         private String cgroupParent;
+        private List<String> volumes, mounts, tmpfs;
+        private boolean readOnly;
+        private String user;
 
         public Builder chapter(int v) { chapter = v; return this; }
         public Builder image(String v) { image = v; return this; }
@@ -82,10 +94,16 @@ public record RunRequest(int chapter, String image, Path rootfs, List<String> co
         public Builder stdio(Launch.Stdio v) { stdio = v; return this; }
         public Builder resources(dev.jbox.cgroups.Resources v) { resources = v; return this; }
         public Builder cgroupParent(String v) { cgroupParent = v; return this; }
+        public Builder volumes(List<String> v) { volumes = v; return this; }
+        public Builder mounts(List<String> v) { mounts = v; return this; }
+        public Builder tmpfs(List<String> v) { tmpfs = v; return this; }
+        public Builder readOnly(boolean v) { readOnly = v; return this; }
+        public Builder user(String v) { user = v; return this; }
 
         public RunRequest build() {
             return new RunRequest(chapter, image, rootfs, command, entrypoint, env, workdir, interactive, tty, detach, autoRemove,
-                    name, hostname, init, namespaces, network, publish, options, resources, cgroupParent, stdio);
+                    name, hostname, init, namespaces, network, publish, options, resources, cgroupParent, stdio,
+                    volumes, mounts, tmpfs, readOnly, user);
         }
     }
 }

@@ -29,7 +29,11 @@ public final class Kernel {
 
     // open(2) flags
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_NOCTTY = 0400,
-            O_TRUNC = 01000, O_APPEND = 02000, O_CLOEXEC = 02000000;
+            O_TRUNC = 01000, O_APPEND = 02000, O_CLOEXEC = 02000000, O_EXCL = 0200, O_DIRECTORY = 0200000,
+            O_NOFOLLOW = 0400000, O_PATH = 010000000;
+    // openat2(2) resolve flags: every path stays below the directory it starts from, and /proc's
+    // magic links (which could jump anywhere) are refused on the way.
+    public static final long RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_IN_ROOT = 0x10;
 
     // access(2) modes
     public static final int F_OK = 0, X_OK = 1;
@@ -399,6 +403,34 @@ public final class Kernel {
         }
     }
 
+    // ---- Paths inside a root that may be hostile (an image's symbolic links) ----
+
+    /**
+     * openat2(2) (Linux 5.6): opens {@code path} relative to {@code dirFd}, resolved as {@code resolve}
+     * says; with RESOLVE_IN_ROOT an absolute symbolic link or a ".." stops at {@code dirFd}, as
+     * if it were "/", so an image's links can never lead to the host's files.
+     */
+    public static int openat2(int dirFd, String path, int flags, int mode, long resolve) {
+        com.sun.jna.Memory how = new com.sun.jna.Memory(24); // struct open_how { u64 flags, mode, resolve; }
+        how.setLong(0, flags & 0xffffffffL);
+        how.setLong(8, mode);
+        how.setLong(16, resolve);
+        try {
+            return (int) C.syscall(Syscalls.OPENAT2, dirFd, path, how, 24L);
+        } catch (LastErrorException e) {
+            throw fail(e, "openat2(%d, %s, {flags=0%o, mode=0%o, resolve=0x%x})", dirFd, quote(path), flags, mode, resolve);
+        }
+    }
+
+    /** mkdirat(2): one directory in {@code dirFd}; a symbolic link in its place is never followed (EEXIST). */
+    public static void mkdirat(int dirFd, String name, int mode) {
+        try {
+            C.syscall(Syscalls.MKDIRAT, dirFd, name, mode);
+        } catch (LastErrorException e) {
+            throw fail(e, "mkdirat(%d, %s, 0%o)", dirFd, quote(name), mode);
+        }
+    }
+
     /** The messages a file system left in its context (read(2) on the fsopen fd), as ": e overlayfs: ..." or "". */
     private static String contextLog(int fsFd) {
         StringBuilder log = new StringBuilder();
@@ -472,6 +504,7 @@ public final class Kernel {
     private static final class Syscalls {
         static final long PIVOT_ROOT = "aarch64".equals(System.getProperty("os.arch")) ? 41 : 155;
         // Calls added since Linux 5.1 have one number on every architecture.
-        static final long MOVE_MOUNT = 429, FSOPEN = 430, FSCONFIG = 431, FSMOUNT = 432;
+        static final long MOVE_MOUNT = 429, FSOPEN = 430, FSCONFIG = 431, FSMOUNT = 432, OPENAT2 = 437;
+        static final long MKDIRAT = "aarch64".equals(System.getProperty("os.arch")) ? 34 : 258;
     }
 }

@@ -50,11 +50,25 @@ final class InitCommand {
         return new InitCommand(List.of("-x", "-w"));
     }
 
+    // tag::user[]
+    /** -u UID:GID[:G1,G2...]: the ids jbox-init takes just before exec (a non-root uid keeps no capability). */
+    static String userFlag(ContainerSpec.User user) {
+        String flag = user.uid() + ":" + user.gid();
+        if (!user.additionalGids().isEmpty()) {
+            flag += ":" + String.join(",", user.additionalGids().stream().map(String::valueOf).toList());
+        }
+        return flag;
+    }
+    // end::user[]
+
     /** The whole argv, ending with the container's command; {@code ptyNumber} < 0 for no terminal. */
     List<String> argv(ContainerSpec spec, String program, int ptyNumber) {
         List<String> argv = new ArrayList<>(List.of(RootFilesystem.INIT_PATH));
         argv.addAll(modeFlags);
         argv.addAll(List.of("-c", Long.toHexString(spec.process().capabilities())));
+        if (spec.process().user() != null) {
+            argv.addAll(List.of("-u", userFlag(spec.process().user())));
+        }
         if (ptyNumber >= 0) {
             argv.addAll(List.of("-t", "/dev/pts/" + ptyNumber));
         }

@@ -100,7 +100,11 @@ public final class NamespaceRuntime implements ContainerRuntime {
         }
         RootFilesystem root = new RootFilesystem(Syscalls.LINUX);
         root.prepare(spec.rootfs(), initBinary);
+        root.mountVolumes(spec.rootfs(), spec.mounts());
         root.bindFiles(spec.rootfs(), spec.mounts());
+        if (spec.root().readonly()) {
+            root.readonlyRoot(spec.rootfs());
+        }
         root.pivot(spec.rootfs());
         String program = Launcher.enter(spec);
         int[] pty = spec.process().terminal() ? Terminal.openPty("/dev/pts/ptmx") : new int[] {-1, -1};

@@ -11,6 +11,9 @@ import static dev.jbox.kernel.Kernel.MS_REMOUNT;
 import static dev.jbox.kernel.Kernel.MS_STRICTATIME;
 
 import dev.jbox.JboxException;
+import dev.jbox.kernel.InRoot;
+import dev.jbox.kernel.Kernel;
+import dev.jbox.kernel.KernelException;
 import dev.jbox.kernel.Syscalls;
 import dev.jbox.spec.ContainerSpec;
 import java.io.IOException;
@@ -85,6 +88,65 @@ public final class RootFilesystem {
     }
     // end::dev[]
 
+    // tag::volumes[]
+    /**
+     * The user's mounts (-v, --mount, --tmpfs), parents before children. Each destination is
+     * resolved inside the root by the kernel (an image's symbolic link there leads at most
+     * elsewhere in the root), made if missing, and mounted on through its descriptor.
+     */
+    void mountVolumes(Path rootfs, List<ContainerSpec.Mount> mounts) {
+        List<ContainerSpec.Mount> asked = mounts.stream().filter(RootFilesystem::askedByUser)
+                .sorted(java.util.Comparator.comparingLong(m -> m.destination().chars().filter(c -> c == '/').count()))
+                .toList();
+        if (asked.isEmpty()) {
+            return;
+        }
+        try (InRoot in = InRoot.open(rootfs)) {
+            for (ContainerSpec.Mount m : asked) {
+                boolean file = m.type().equals("bind") && !Files.isDirectory(Path.of(m.source()));
+                int target = in.make(m.destination(), file);
+                try {
+                    MountOptions o = MountOptions.of(m.options());
+                    if (m.type().equals("tmpfs")) {
+                        kernel.mount("tmpfs", InRoot.path(target), "tmpfs", o.flags(), o.data());
+                    } else {
+                        kernel.mount(m.source(), InRoot.path(target), null, MS_BIND | MS_REC, null);
+                        if (o.flags() != 0) { // a bind mount takes its flags only from a remount of the new mount
+                            int mounted = in.find(m.destination());
+                            try {
+                                kernel.mount(null, InRoot.path(mounted), null, MS_BIND | MS_REMOUNT | o.flags(), null);
+                            } finally {
+                                Kernel.closeQuietly(mounted);
+                            }
+                        }
+                    }
+                } catch (KernelException e) {
+                    throw new JboxException("cannot mount " + m.source() + " at " + m.destination() + " in the container: "
+                            + e.getMessage());
+                } finally {
+                    Kernel.closeQuietly(target);
+                }
+            }
+        } catch (KernelException e) {
+            throw new JboxException("cannot make the mount points in the root file system " + rootfs + ": " + e.getMessage()
+                    + "; a file or a dangling symbolic link of the image may stand where a directory is needed");
+        }
+    }
+    // end::volumes[]
+
+    /** Mounts of -v, --mount and --tmpfs (Docker's "rbind", any tmpfs but the cgroup holder), not the engine's own files. */
+    static boolean askedByUser(ContainerSpec.Mount m) {
+        return m.type().equals("bind") && m.options().contains("rbind")
+                || m.type().equals("tmpfs") && !InitCommand.mountedByInit(m);
+    }
+
+    // tag::read-only[]
+    /** --read-only: the root's own mount goes read-only, last; /dev, the volumes and tmpfs mounts on it stay writable. */
+    void readonlyRoot(Path rootfs) {
+        kernel.mount(null, rootfs.toString(), null, MS_BIND | MS_REMOUNT | MS_RDONLY, null);
+    }
+    // end::read-only[]
+
     // tag::files[]
     /**
      * Bind-mounts each file over its place in the root file system, in this mount namespace only:
@@ -94,7 +156,7 @@ public final class RootFilesystem {
      */
     void bindFiles(Path rootfs, List<ContainerSpec.Mount> files) {
         for (ContainerSpec.Mount f : files) {
-            if (InitCommand.mountedByInit(f)) {
+            if (InitCommand.mountedByInit(f) || askedByUser(f)) {
                 continue;
             }
             if (!"bind".equals(f.type())) {

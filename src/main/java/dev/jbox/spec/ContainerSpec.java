@@ -24,10 +24,21 @@ import java.util.regex.Pattern;
 // tag::spec[]
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ContainerSpec(Process process, Root root, String hostname, List<Mount> mounts, Linux linux) {
-    /** The container's first process. {@code init}: a tiny init stays pid 1 (docker run --init). */
+    /**
+     * The container's first process. {@code init}: a tiny init stays pid 1 (docker run --init).
+     * {@code user}: who it runs as (chapter 4), or null to stay root with no supplementary groups.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Process(List<String> args, List<String> env, String cwd, boolean terminal, long capabilities,
-                          boolean noNewPrivileges, boolean init) {
+                          boolean noNewPrivileges, boolean init, User user) {
+    }
+
+    /** The ids the process runs with, resolved before the start (names come from the image's /etc/passwd and /etc/group). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record User(int uid, int gid, List<Integer> additionalGids) {
+        public User {
+            additionalGids = additionalGids == null ? List.of() : List.copyOf(additionalGids);
+        }
     }
 
     /** The directory that becomes the container's {@code /}. */
@@ -55,7 +66,7 @@ public record ContainerSpec(Process process, Root root, String hostname, List<Mo
 
     public ContainerSpec {
         process = new Process(List.copyOf(process.args()), List.copyOf(process.env()), process.cwd(), process.terminal(),
-                process.capabilities(), process.noNewPrivileges(), process.init());
+                process.capabilities(), process.noNewPrivileges(), process.init(), process.user());
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         linux = linux == null ? new Linux(Set.of(), List.of(), List.of(), null, null)
                 : new Linux(linux.namespaces() == null || linux.namespaces().isEmpty() ? Set.of()
@@ -138,6 +149,7 @@ public record ContainerSpec(Process process, Root root, String hostname, List<Mo
         b.capabilities = process.capabilities();
         b.noNewPrivileges = process.noNewPrivileges();
         b.init = process.init();
+        b.user = process.user();
         b.readonlyRoot = root.readonly();
         b.hostname = hostname;
         b.mounts = new ArrayList<>(mounts);
@@ -158,6 +170,7 @@ public record ContainerSpec(Process process, Root root, String hostname, List<Mo
         private long capabilities = Capabilities.CONTAINER_DEFAULT;
         private boolean noNewPrivileges = true;
         private boolean init;
+        private User user;
         private boolean readonlyRoot;
         private String hostname;
         private List<Mount> mounts = new ArrayList<>();
@@ -180,6 +193,23 @@ public record ContainerSpec(Process process, Root root, String hostname, List<Mo
         public Builder noNewPrivileges(boolean v) { noNewPrivileges = v; return this; }
         public Builder init(boolean v) { init = v; return this; }
         public Builder readonlyRoot(boolean v) { readonlyRoot = v; return this; }
+        public Builder user(User v) { user = v; return this; }
+
+        /** Adds a mount the user asked for (-v, --mount, --tmpfs), made inside the root before the pivot. */
+        public Builder mount(Mount m) {
+            mounts.add(m);
+            return this;
+        }
+
+        /** The root file system, for features that look into it (its /etc/passwd, an image's directory to copy). */
+        public Path rootfs() {
+            return rootfs;
+        }
+
+        /** The environment so far (the image's, then -e), e.g. to add HOME only when it is missing. */
+        public List<String> env() {
+            return env;
+        }
         public Builder hostname(String v) { hostname = v; return this; }
         public Builder namespaces(Set<Namespace> v) { namespaces = v; return this; }
 
@@ -208,7 +238,7 @@ public record ContainerSpec(Process process, Root root, String hostname, List<Mo
         }
 
         public ContainerSpec build() {
-            return new ContainerSpec(new Process(args, env, cwd, terminal, capabilities, noNewPrivileges, init),
+            return new ContainerSpec(new Process(args, env, cwd, terminal, capabilities, noNewPrivileges, init, user),
                     new Root(rootfs.toString(), readonlyRoot), hostname, mounts,
                     new Linux(namespaces, maskedPaths, readonlyPaths, resources, cgroupsPath));
         }

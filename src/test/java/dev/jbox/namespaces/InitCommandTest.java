@@ -36,4 +36,18 @@ class InitCommandTest {
         assertThat(InitCommand.forExec().argv(s, "/bin/sh", -1))
                 .containsExactly("/dev/.jbox-init", "-x", "-w", "-c", "5", "--", "/bin/sh", "sh", "-c", "echo hi");
     }
+
+    @Test
+    void aUserBecomesMinusUWithItsGroupsAndExecKeepsIt() {
+        ContainerSpec s = spec().user(new ContainerSpec.User(1000, 100, List.of(10, 20))).build();
+        assertThat(InitCommand.forContainer(s).argv(s, "/bin/id", -1))
+                .containsExactly("/dev/.jbox-init", "-c", "5", "-u", "1000:100:10,20", "--", "/bin/id", "sh", "-c", "echo hi");
+        assertThat(InitCommand.forExec().argv(s, "/bin/id", -1)).containsSubsequence("-u", "1000:100:10,20", "--");
+    }
+
+    @Test
+    void aUserWithoutSupplementaryGroupsHasNoThirdField() {
+        ContainerSpec s = spec().user(new ContainerSpec.User(0, 0, List.of())).build();
+        assertThat(InitCommand.forContainer(s).argv(s, "/bin/id", -1)).containsSubsequence("-u", "0:0", "--");
+    }
 }
