@@ -3,6 +3,7 @@ package dev.jbox.cli;
 import dev.jbox.cli.format.HumanSize;
 import dev.jbox.image.Digest;
 import dev.jbox.image.ImageStore;
+import dev.jbox.layers.ContainerLayers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -40,6 +41,7 @@ final class ImagePruneCommand implements Callable<Integer> {
         ImageStore images = new ImageStore(parent.main.store());
         var users = ImageUsers.of(parent.main.engine().list(), images);
         ImageStore.PruneResult r = images.prune(all, new HashSet<>(users.keySet()));
+        long snapshots = ContainerLayers.pruneSnapshots(parent.main.store(), images);
         if (!r.deletedImages().isEmpty()) {
             System.out.println("Deleted Images:");
             for (Digest id : r.deletedImages()) {
@@ -47,7 +49,7 @@ final class ImagePruneCommand implements Callable<Integer> {
             }
             System.out.println();
         }
-        System.out.println("Total reclaimed space: " + HumanSize.of(r.reclaimed(), 3));
+        System.out.println("Total reclaimed space: " + HumanSize.of(r.reclaimed() + snapshots, 3));
         return 0;
     }
 }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
         subcommands = {RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class, KillCommand.class,
                 RmCommand.class, ExecCommand.class, InspectCommand.class, StatsCommand.class, TopCommand.class,
                 UpdateCommand.class, ImagesCommand.class, ImageCommand.class, TagCommand.class, RmiCommand.class,
-                HistoryCommand.class, BuildCommand.class, SaveCommand.class, LoadCommand.class, NetworkCommand.class,
+                HistoryCommand.class, BuildCommand.class, SaveCommand.class, LoadCommand.class,
+                NetworkCommand.class, DiffCommand.class, CommitCommand.class, ExportCommand.class,
+                ImportCommand.class,
                 SystemCommand.class, LabCommand.class, RegistryCommand.class})
 public final class Main {
     @Option(names = "--root", paramLabel = "DIR",

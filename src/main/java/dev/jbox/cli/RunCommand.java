@@ -78,6 +78,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Set an environment variable (KEY alone copies it from here).")
     List<String> env = new ArrayList<>();
 
+    @Option(names = "--entrypoint", paramLabel = "COMMAND",
+            description = "Run COMMAND instead of the image's entrypoint (and without its default arguments); \"\" clears it.")
+    String entrypoint;
+
     @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container.")
     String workdir;
 
@@ -124,7 +128,8 @@ final class RunCommand implements Callable<Integer> {
         Set<String> given = new HashSet<>();
         commandSpec.commandLine().getParseResult().matchedOptions().forEach(o -> given.add(o.longestName()));
         return new RunRequest.Builder().chapter(chapter == null ? Chapters.latest() : chapter)
-                .image(image).rootfs(rootfs).command(args).env(EnvOptions.resolve(env)).workdir(workdir)
+                .image(image).rootfs(rootfs).command(args)
+                .entrypoint(entrypoint == null ? null : entrypoint.isEmpty() ? List.of() : List.of(entrypoint)).env(EnvOptions.resolve(env)).workdir(workdir)
                 .interactive(interactive).tty(tty).detach(detach).autoRemove(autoRemove).name(name).hostname(hostname)
                 .init(init).namespaces(chosenNamespaces()).network(network).publish(publish).options(given)
                 .resources(resources(given)).cgroupParent(cgroupParent).build();

@@ -8,6 +8,7 @@ import dev.jbox.engine.Engine;
 import dev.jbox.image.Digest;
 import dev.jbox.image.ImageStore;
 import dev.jbox.image.StoredImage;
+import dev.jbox.layers.ContainerLayers;
 import dev.jbox.lifecycle.ContainerRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,8 +57,10 @@ final class SystemDfCommand implements Callable<Integer> {
         long stoppedSize = 0;
         int running = 0;
         for (ContainerRecord c : containers) {
-            // STOPGAP: the container's own directory; with chapter 4's overlay this is its upper (writable) layer.
-            long size = size(engine.root().containers().resolve(c.id()));
+            // A container on layers: its writable layer; on a plain directory (chapters 2-3): its own directory.
+            Path dir = engine.root().containers().resolve(c.id());
+            ContainerLayers layers = ContainerLayers.in(dir);
+            long size = layers.holds(c) ? layers.size() : size(dir);
             containerSize += size;
             if (engine.state(c).running()) {
                 running++;

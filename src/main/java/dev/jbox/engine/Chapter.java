@@ -12,9 +12,11 @@ import java.util.function.Function;
  * @param number   the chapter ({@code jbox run --chapter N})
  * @param title    what the chapter is about
  * @param runtime  makes the runtime for a data root (chapter 2's needs jbox-init installed there)
+ * @param images   how a container of an image gets its root: a plain directory, or (chapter 4) layers
  * @param features every feature of this chapter and the earlier ones
  */
-public record Chapter(int number, String title, Function<DataRoot, ContainerRuntime> runtime, List<Feature> features) {
+public record Chapter(int number, String title, Function<DataRoot, ContainerRuntime> runtime, ImageRoot images,
+                      List<Feature> features) {
     public Chapter {
         features = List.copyOf(features);
     }

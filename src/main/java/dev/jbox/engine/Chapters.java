@@ -9,6 +9,7 @@ import dev.jbox.namespaces.NamespacesFeature;
 import dev.jbox.runtime.ContainerRuntime;
 import dev.jbox.runtime.NativeTools;
 import dev.jbox.DataRoot;
+import dev.jbox.layers.ImageLayersFeature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,18 +21,22 @@ import java.util.function.Function;
  * as it stood after chapter N, and a chapter's behaviour stays true in every later one.
  */
 public final class Chapters {
-    /** One line of the table: a new runtime (or null: keep the one above) and the features it adds. */
+    /**
+     * One line of the table: a new runtime (or null: keep the one above), a new way to root a
+     * container of an image (or null: keep it), and the features it adds.
+     */
     private record Line(int number, String title, Function<DataRoot, ContainerRuntime> runtime,
-                        List<Function<EngineContext, Feature>> adds) {
+                        Function<EngineContext, ImageRoot> images, List<Function<EngineContext, Feature>> adds) {
     }
 
     // tag::table[]
     private static final List<Line> TABLE = List.of(
-            new Line(1, "the chroot jail", root -> new ChrootRuntime(), List.of()),
+            new Line(1, "the chroot jail", root -> new ChrootRuntime(), FlatImageRoot::new, List.of()),
             new Line(2, "namespaces, pid 1 and networking",
-                    root -> new NamespaceRuntime(NativeTools.path(root, "jbox-init")),
+                    root -> new NamespaceRuntime(NativeTools.path(root, "jbox-init")), null,
                     List.of(ctx -> new NamespacesFeature(), ContainerNetworking::new)),
-            new Line(3, "cgroups", null, List.of(ctx -> new CgroupsFeature())));
+            new Line(3, "cgroups", null, null, List.of(ctx -> new CgroupsFeature())),
+            new Line(4, "union layers", null, ImageLayersFeature::new, List.of()));
     // end::table[]
 
     private final List<Chapter> chapters;
@@ -40,11 +45,18 @@ public final class Chapters {
     Chapters(EngineContext context) {
         List<Chapter> built = new ArrayList<>();
         Function<DataRoot, ContainerRuntime> runtime = null;
+        ImageRoot images = null;
         List<Feature> features = new ArrayList<>();
         for (Line line : TABLE) {
             runtime = line.runtime() != null ? line.runtime() : runtime;
+            if (line.images() != null) {
+                images = line.images().apply(context);
+                if (images instanceof Feature acts) {
+                    features.add(acts); // a root made per container (chapter 4's overlay) is made and released as a feature
+                }
+            }
             line.adds().forEach(f -> features.add(f.apply(context)));
-            built.add(new Chapter(line.number(), line.title(), runtime, features));
+            built.add(new Chapter(line.number(), line.title(), runtime, images, features));
         }
         this.chapters = List.copyOf(built);
     }

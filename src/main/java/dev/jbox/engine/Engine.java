@@ -2,9 +2,9 @@ package dev.jbox.engine;
 
 import dev.jbox.DataRoot;
 import dev.jbox.JboxException;
-import dev.jbox.image.Image;
 import dev.jbox.image.ImageConfig;
 import dev.jbox.image.ImageStore;
+import dev.jbox.image.StoredImage;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.WaitStatus;
 import dev.jbox.lifecycle.ContainerRecord;
@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The one door to a container's life: create, start, wait, stop, kill, remove, exec, inspect,
@@ -63,7 +64,7 @@ public final class Engine {
         chapters.checkOptions(request.chapter(), request.options());
         Chapter chapter = chapters.get(request.chapter());
         ContainerRuntime runtime = chapter.runtime().apply(root);
-        Target target = resolve(request);
+        Target target = resolve(request, chapter.images());
         if (!runtime.keepsState()) {
             return createJail(request, runtime, target);
         }
@@ -71,11 +72,11 @@ public final class Engine {
         // The record holds the image's spec from the start: an engine killed before the features ran
         // leaves a record every command can still read (and release).
         ContainerRecord record = containers.create(request.name(), r -> r.image(target.image())
-                .chapter(chapter.number()).autoRemove(request.autoRemove()).detached(request.detach())
-                .spec(target.spec().build()));
+                .imageId(target.imageId()).chapter(chapter.number()).autoRemove(request.autoRemove())
+                .detached(request.detach()).spec(target.spec(containers.dirOf(r.build())).build()));
         List<Integer> opened = new ArrayList<>();
         try {
-            ContainerSpec.Builder spec = target.spec();
+            ContainerSpec.Builder spec = target.spec(containers.dirOf(record));
             for (Feature f : chapter.features()) {
                 record = f.prepare(request, record, spec);
             }
@@ -122,7 +123,7 @@ public final class Engine {
             stdio = new Launch.Stdio(request.interactive() ? 0 : devNull(opened), 1, 2);
         }
         Launch launch = new Launch(stdio, request.stdio() == null && request.interactive() && Kernel.isatty(0), null);
-        ContainerProcess process = runtime.create(target.spec().build(), launch);
+        ContainerProcess process = runtime.create(target.spec(null).build(), launch);
         return new CreatedContainer(null, process, launch, request.interactive(), opened);
     }
 
@@ -195,29 +196,37 @@ public final class Engine {
         return spec.toBuilder().env(Environment.dedupe(env)).build();
     }
 
-    /** The root file system, and the spec's process as the image and the request say. */
-    private record Target(String image, ContainerSpec.Builder spec) {
+    /**
+     * The image (its name as given, and its id) and the spec's process as the image and the
+     * request say; the root as the chapter roots an image, given the container's directory.
+     */
+    private record Target(String image, String imageId, Function<Path, Path> root, List<String> command,
+                          List<String> env, String cwd) {
+        ContainerSpec.Builder spec(Path containerDir) {
+            return ContainerSpec.builder(root.apply(containerDir), command).env(env).cwd(cwd);
+        }
     }
 
-    private Target resolve(RunRequest r) {
-        List<String> args = r.command();
-        Path rootfs;
+    private Target resolve(RunRequest r, ImageRoot imageRoot) {
         ImageConfig config;
-        String imageName;
+        Function<Path, Path> root;
+        String imageName, imageId = null;
         if (r.rootfs() != null) {
-            rootfs = RootfsCheck.check(r.rootfs());
-            config = new ImageConfig(List.of("sh"), null, null);
+            Path rootfs = RootfsCheck.check(r.rootfs());
+            config = new ImageConfig(null, List.of("sh"), null, null);
             imageName = rootfs.toString();
+            root = dir -> rootfs;
         } else {
             if (r.image() == null) {
                 throw new JboxException("'jbox run' needs an image or --rootfs DIR; e.g. jbox run busybox echo hello");
             }
-            Image image = images.get(r.image());
-            rootfs = RootfsCheck.check(image.rootfs());
-            config = image.config();
-            imageName = image.name();
+            StoredImage image = images.resolve(r.image());
+            config = image.config().runConfig();
+            imageName = r.image();
+            imageId = image.id().toString();
+            root = dir -> imageRoot.rootOf(image, dir);
         }
-        List<String> command = args.isEmpty() ? config.cmd() : args;
+        List<String> command = config.command(r.command(), r.entrypoint());
         if (command.isEmpty()) {
             throw new JboxException("no command given and the image has no default command; add one, e.g. jbox run IMAGE sh");
         }
@@ -231,7 +240,7 @@ public final class Engine {
         if (!cwd.startsWith("/")) {
             throw new JboxException("the working directory must be an absolute path inside the container: -w " + cwd);
         }
-        return new Target(imageName, ContainerSpec.builder(rootfs, command).env(Environment.dedupe(env)).cwd(cwd));
+        return new Target(imageName, imageId, root, command, Environment.dedupe(env), cwd);
     }
 
     // ---- containers that exist --------------------------------------------------------------

@@ -13,7 +13,8 @@ import java.util.Set;
  * @param chapter    the chapter whose engine runs the container
  * @param image      the image reference, or null with {@code rootfs}
  * @param rootfs     a root file system directory instead of an image
- * @param command    the command, or empty for the image's default
+ * @param command    the command, or empty for the image's default (Cmd)
+ * @param entrypoint --entrypoint: replaces the image's Entrypoint (empty: none); null keeps the image's
  * @param env        KEY=VALUE pairs added to the image's environment (later ones win)
  * @param workdir    the working directory, or null for the image's
  * @param namespaces the namespaces besides mnt, or null for all of them
@@ -25,13 +26,15 @@ import java.util.Set;
  * @param stdio      the container's stdin/stdout/stderr; null to let the engine choose (the terminal, or
  *                   /dev/null and the log file when detached)
  */
-public record RunRequest(int chapter, String image, Path rootfs, List<String> command, List<String> env, String workdir,
+public record RunRequest(int chapter, String image, Path rootfs, List<String> command, List<String> entrypoint,
+                         List<String> env, String workdir,
                          boolean interactive, boolean tty, boolean detach, boolean autoRemove, String name,
                          String hostname, boolean init, Set<Namespace> namespaces, String network,
                          List<String> publish, Set<String> options, dev.jbox.cgroups.Resources resources,
                          String cgroupParent, Launch.Stdio stdio) {
     public RunRequest {
         command = command == null ? List.of() : List.copyOf(command);
+        entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
         env = env == null ? List.of() : List.copyOf(env);
         publish = publish == null ? List.of() : List.copyOf(publish);
         options = options == null ? Set.of() : Set.copyOf(options);
@@ -50,7 +53,7 @@ public record RunRequest(int chapter, String image, Path rootfs, List<String> co
         private int chapter = Chapters.latest();
         private String image, workdir, name, hostname, network;
         private Path rootfs;
-        private List<String> command = List.of(), env = List.of(), publish = List.of();
+        private List<String> command = List.of(), env = List.of(), publish = List.of(), entrypoint;
         private boolean interactive, tty, detach, autoRemove, init;
         private Set<Namespace> namespaces;
         private Set<String> options = Set.of();
@@ -62,6 +65,7 @@ public record RunRequest(int chapter, String image, Path rootfs, List<String> co
         public Builder image(String v) { image = v; return this; }
         public Builder rootfs(Path v) { rootfs = v; return this; }
         public Builder command(List<String> v) { command = v; return this; }
+        public Builder entrypoint(List<String> v) { entrypoint = v; return this; }
         public Builder env(List<String> v) { env = v; return this; }
         public Builder workdir(String v) { workdir = v; return this; }
         public Builder interactive(boolean v) { interactive = v; return this; }
@@ -80,7 +84,7 @@ public record RunRequest(int chapter, String image, Path rootfs, List<String> co
         public Builder cgroupParent(String v) { cgroupParent = v; return this; }
 
         public RunRequest build() {
-            return new RunRequest(chapter, image, rootfs, command, env, workdir, interactive, tty, detach, autoRemove,
+            return new RunRequest(chapter, image, rootfs, command, entrypoint, env, workdir, interactive, tty, detach, autoRemove,
                     name, hostname, init, namespaces, network, publish, options, resources, cgroupParent, stdio);
         }
     }

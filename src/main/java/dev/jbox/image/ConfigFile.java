@@ -3,7 +3,6 @@ package dev.jbox.image;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -54,22 +53,12 @@ public record ConfigFile(String created, String author, String architecture, Str
         return rootfs == null ? List.of() : rootfs.diffIds();
     }
 
-    /**
-     * What the runtimes of chapters 1-3 read: the command (Entrypoint then Cmd, as Docker joins
-     * them), Env and WorkingDir.
-     */
+    /** What the runtimes read: Entrypoint, Cmd, Env and WorkingDir. */
     public ImageConfig runConfig() {
         if (config == null) {
-            return new ImageConfig(null, null, null);
+            return new ImageConfig(null, null, null, null);
         }
-        List<String> command = new ArrayList<>();
-        if (config.entrypoint() != null) {
-            command.addAll(config.entrypoint());
-        }
-        if (config.cmd() != null) {
-            command.addAll(config.cmd());
-        }
-        return new ImageConfig(command, config.env() == null || config.env().isEmpty() ? null : config.env(),
-                config.workingDir());
+        return new ImageConfig(config.entrypoint(), config.cmd(),
+                config.env() == null || config.env().isEmpty() ? null : config.env(), config.workingDir());
     }
 }

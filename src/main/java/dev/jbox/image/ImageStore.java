@@ -46,6 +46,11 @@ public final class ImageStore {
         this.leases = new Leases(ingest);
     }
 
+    /** This machine's architecture as image configs name it (amd64, arm64...). */
+    public static String architecture() {
+        return BusyboxImage.architecture();
+    }
+
     /** The OCI image layout directory. */
     public Path layout() {
         return layout;
@@ -147,8 +152,12 @@ public final class ImageStore {
     /** The image a runtime of chapters 1-3 runs: a plain root directory (see {@link FlatRootfs}) and its config. */
     public Image get(String reference) {
         StoredImage image = resolve(reference);
-        Path rootfs = FlatRootfs.ensure(root.images(), image, content);
-        return new Image(reference, rootfs, image.config().runConfig());
+        return new Image(reference, flatRootfs(image), image.config().runConfig());
+    }
+
+    /** The image's plain root directory (see {@link FlatRootfs}), unpacked on first use. */
+    public Path flatRootfs(StoredImage image) {
+        return FlatRootfs.ensure(root.images(), image, content);
     }
 
     /** The image whose plain root directory is {@code rootfs}, or null: how a container's record names its image. */

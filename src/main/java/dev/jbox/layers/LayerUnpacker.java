@@ -3,6 +3,7 @@ package dev.jbox.layers;
 import dev.jbox.FileTrees;
 import dev.jbox.JboxException;
 import dev.jbox.image.Digest;
+import dev.jbox.image.MediaTypes;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.KernelException;
 import java.io.BufferedInputStream;
@@ -101,14 +102,23 @@ public final class LayerUnpacker {
         in.mark(4);
         byte[] magic = in.readNBytes(4);
         in.reset();
+        return switch (compression(magic)) {
+            case GZIP -> new GZIPInputStream(in, 1 << 16);
+            case ZSTD -> new ZstdCompressorInputStream(in);
+            case NONE -> in;
+        };
+    }
+
+    /** How a blob that starts with {@code magic} (its first four bytes) is compressed. */
+    public static MediaTypes.Compression compression(byte[] magic) {
         if (magic.length >= 2 && magic[0] == (byte) 0x1f && magic[1] == (byte) 0x8b) {
-            return new GZIPInputStream(in, 1 << 16);
+            return MediaTypes.Compression.GZIP;
         }
         if (magic.length == 4 && magic[0] == 0x28 && magic[1] == (byte) 0xb5 && magic[2] == 0x2f
                 && magic[3] == (byte) 0xfd) {
-            return new ZstdCompressorInputStream(in);
+            return MediaTypes.Compression.ZSTD;
         }
-        return in;
+        return MediaTypes.Compression.NONE;
     }
     // end::decompress[]
 

@@ -42,7 +42,11 @@ public final class OverlayMount {
     private OverlayMount() {
     }
 
-    /** Mounts the layers (image order, base first) with {@code upper} and {@code work} on {@code target}, the best way this kernel offers. */
+    /**
+     * Mounts the layers (image order, base first) with {@code upper} and {@code work} on
+     * {@code target}, the best way this kernel offers. Without upper and work (both null) the
+     * overlay is read-only and needs two layers at least.
+     */
     public static Method mount(List<Path> lowersBaseFirst, Path upper, Path work, Path target) {
         Method method = supportsLowerdirPlus() ? Method.LOWERDIR_PLUS : Method.SHORT_NAMES;
         mount(lowersBaseFirst, upper, work, target, method);
@@ -61,11 +65,12 @@ public final class OverlayMount {
         for (int i = lowersBaseFirst.size() - 1; i >= 0; i--) {
             topFirst.add(checked(lowersBaseFirst.get(i)));
         }
-        String up = checked(upper), wk = checked(work), at = target.toAbsolutePath().toString();
+        String up = upper == null ? null : checked(upper), wk = work == null ? null : checked(work);
+        String at = target.toAbsolutePath().toString();
         if (method == Method.LOWERDIR_PLUS) {
             mountWithNewApi(topFirst, up, wk, at);
         } else {
-            mountWithShortNames(topFirst, up, wk, at, work.toAbsolutePath().getParent());
+            mountWithShortNames(topFirst, up, wk, at, (work != null ? work : target).toAbsolutePath().getParent());
         }
     }
 
@@ -84,7 +89,8 @@ public final class OverlayMount {
     // tag::options[]
     /** The classic option string: lower layers top first, separated by ':'. */
     static String options(List<String> lowersTopFirst, String upper, String work) {
-        return "lowerdir=" + String.join(":", lowersTopFirst) + ",upperdir=" + upper + ",workdir=" + work;
+        String lowers = "lowerdir=" + String.join(":", lowersTopFirst);
+        return upper == null ? lowers : lowers + ",upperdir=" + upper + ",workdir=" + work;
     }
     // end::options[]
 
@@ -94,8 +100,10 @@ public final class OverlayMount {
             for (String lower : lowersTopFirst) {
                 Kernel.fsconfigString(fs, "lowerdir+", lower); // each appended below the ones before
             }
-            Kernel.fsconfigString(fs, "upperdir", upper);
-            Kernel.fsconfigString(fs, "workdir", work);
+            if (upper != null) {
+                Kernel.fsconfigString(fs, "upperdir", upper);
+                Kernel.fsconfigString(fs, "workdir", work);
+            }
             Kernel.fsconfigCreate(fs);
             int mount = Kernel.fsmount(fs);
             try {

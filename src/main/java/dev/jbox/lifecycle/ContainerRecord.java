@@ -17,12 +17,13 @@ import java.util.List;
  * @param ports    the ports published with -p, written the one way ("127.0.0.1:8080:80/tcp")
  * @param endpoint where the container is plugged in while it runs; null when it is not
  * @param oomKills processes of the container the OOM killer killed (chapter 3), kept once its cgroup is gone
+ * @param imageId  the id (config digest) of the image it was made from; null with --rootfs
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ContainerRecord(String id, String name, String image, String created, int chapter, ContainerSpec spec,
                               boolean autoRemove, boolean detached, String network, List<String> ports,
                               NetworkEndpoint endpoint, int shimPid, long shimStartTime, int pid, long pidStartTime,
-                              long oomKills) {
+                              long oomKills, String imageId) {
     public ContainerRecord {
         ports = ports == null ? List.of() : List.copyOf(ports);
     }
@@ -97,11 +98,11 @@ public record ContainerRecord(String id, String name, String image, String creat
     public Builder toBuilder() {
         return new Builder().id(id).name(name).image(image).created(created).chapter(chapter).spec(spec)
                 .autoRemove(autoRemove).detached(detached).network(network).ports(ports).endpoint(endpoint)
-                .shimPid(shimPid).shimStartTime(shimStartTime).pid(pid).pidStartTime(pidStartTime).oomKills(oomKills);
+                .shimPid(shimPid).shimStartTime(shimStartTime).pid(pid).pidStartTime(pidStartTime).oomKills(oomKills).imageId(imageId);
     }
 
     public static final class Builder {
-        private String id, name, image, created, network;
+        private String id, name, image, created, network, imageId;
         private int chapter, shimPid, pid;
         private long shimStartTime = -1, pidStartTime = -1, oomKills;
         private ContainerSpec spec;
@@ -125,10 +126,11 @@ public record ContainerRecord(String id, String name, String image, String creat
         public Builder pid(int v) { pid = v; return this; }
         public Builder pidStartTime(long v) { pidStartTime = v; return this; }
         public Builder oomKills(long v) { oomKills = v; return this; }
+        public Builder imageId(String v) { imageId = v; return this; }
 
         public ContainerRecord build() {
             return new ContainerRecord(id, name, image, created, chapter, spec, autoRemove, detached, network, ports,
-                    endpoint, shimPid, shimStartTime, pid, pidStartTime, oomKills);
+                    endpoint, shimPid, shimStartTime, pid, pidStartTime, oomKills, imageId);
         }
     }
 }

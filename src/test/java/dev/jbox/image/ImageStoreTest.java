@@ -211,7 +211,7 @@ class ImageStoreTest {
                 + MediaTypes.DOCKER_LAYER_GZIP + "\",\"size\":" + layer.size() + ",\"digest\":\"" + layer.digest() + "\"}]}";
         StoredImage image = s.addManifest(bytes(manifest), Reference.parse("docker-made"));
         assertThat(image.manifestDigest()).isEqualTo(Digest.sha256(bytes(manifest)));
-        assertThat(image.config().runConfig().cmd()).containsExactly("/bin/sh", "-c", "echo hi");
+        assertThat(image.config().runConfig().command(java.util.List.of(), null)).containsExactly("/bin/sh", "-c", "echo hi");
         assertThat(image.config().runConfig().workingDir()).isEqualTo("/srv");
         assertThatThrownBy(() -> s.addManifest(bytes(manifest.replace(layer.digest().hex(), "0".repeat(64))), null))
                 .hasMessageContaining("not in the store");

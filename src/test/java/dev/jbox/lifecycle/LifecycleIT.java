@@ -191,6 +191,17 @@ class LifecycleIT {
         for (String line : ok("ps", "-a").stdout().lines().skip(1).toList()) {
             assertThat(line).containsAnyOf("Exited (0)", "Exited (125)", "Dead");
         }
+        // rm takes what is left, and with it any mount a killed engine left on the host (chapter 4's overlay).
+        List<String> ids = ok("ps", "-aq").stdout().lines().toList();
+        if (!ids.isEmpty()) {
+            List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+            rm.addAll(ids);
+            ok(rm.toArray(String[]::new));
+        }
+        assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(store.toString());
+        try (var left = Files.list(store.resolve("containers"))) {
+            assertThat(left.filter(Files::isDirectory).toList()).isEmpty();
+        }
     }
 
     private void awaitStatus(String name, String... any) {
