@@ -37,7 +37,21 @@ public final class Main {
         cli.setStopAtPositional(true);
         cli.setParameterExceptionHandler(Main::badUsage);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, cmd.getErr()));
+        addHelp(cli);
         return cli.execute(args);
+    }
+
+    /**
+     * Every command takes --help, as every docker command does, whether or not its class remembered
+     * the mixin: `jbox image prune --help` said "Unknown option" before this walked the whole tree.
+     */
+    static void addHelp(CommandLine cli) {
+        var spec = cli.getCommandSpec();
+        if (spec.options().stream().noneMatch(o -> o.usageHelp())) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("--help").usageHelp(true)
+                    .description("Show this help and exit.").build());
+        }
+        cli.getSubcommands().values().forEach(Main::addHelp);
     }
 
     DataRoot store() {

@@ -64,8 +64,11 @@ class CliIT {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String cmd : List.of("run", "ps", "logs", "stop", "kill", "rm", "exec", "inspect", "images", "lab", "registry")) {
-            var r = Cli.jbox(store, cmd, "--help");
+        for (String cmd : List.of("run", "ps", "logs", "stop", "kill", "rm", "exec", "inspect", "images", "lab", "registry",
+                "image prune", "volume ls", "system df")) {
+            List<String> args = new java.util.ArrayList<>(List.of(cmd.split(" ")));
+            args.add("--help");
+            var r = Cli.jbox(store, args.toArray(String[]::new));
             assertThat(r.exitCode()).as(cmd + ": " + r).isZero();
             assertThat(r.stdout()).startsWith("Usage: jbox " + cmd);
         }
