@@ -66,9 +66,12 @@ class NetworkingIT {
     @BeforeEach
     void installUdpEcho() throws IOException {
         forwardingBefore = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
-        Path rootfs = new ImageStore(new DataRoot(store)).get("busybox").rootfs();
-        Path bin = Files.createDirectories(rootfs.resolve("usr/local/bin"));
-        Files.copy(udpEcho, bin.resolve("udp-echo"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        // The tool goes into the image the way a reader would put it there: an image built on busybox,
+        // tagged busybox in this test's own store (an image's files are read-only layers since chapter 4).
+        Path context = Files.createDirectories(store.resolve("udp-echo-context"));
+        Files.copy(udpEcho, context.resolve("udp-echo"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.writeString(context.resolve("Dockerfile"), "FROM busybox\nCOPY udp-echo /usr/local/bin/udp-echo\n");
+        ok("build", "-q", "-t", "busybox", context.toString());
     }
 
     @AfterEach
