@@ -33,11 +33,13 @@ class CliIT {
         var r = Cli.jbox(store, "run", "busybox", "sh", "-c", "echo hello from $(pwd)");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo("hello from /\n");
-        // the image in the OCI layout, and (until the snapshots) its plain root directory, named by the image id
+        // the image in the OCI layout, and its one layer unpacked once, into the snapshot named by its chain id
+        // (chapter 4: the container ran on an overlay of it, and no plain copy of the image was made)
         assertThat(store.resolve("image-store/index.json")).content().contains("docker.io/library/busybox:latest");
-        try (var dirs = Files.list(store.resolve("images"))) {
-            assertThat(dirs.toList()).singleElement().satisfies(d -> assertThat(d.resolve("rootfs/bin/busybox")).isRegularFile());
+        try (var dirs = Files.list(store.resolve("snapshots/sha256"))) {
+            assertThat(dirs.toList()).singleElement().satisfies(d -> assertThat(d.resolve("fs/bin/busybox")).isRegularFile());
         }
+        assertThat(store.resolve("images")).doesNotExist();
     }
 
     @Test

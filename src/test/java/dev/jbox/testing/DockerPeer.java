@@ -64,7 +64,7 @@ public final class DockerPeer implements AutoCloseable {
                 "--containerd", RUN.resolve("containerd.sock").toString(), "--data-root", dir.resolve("data").toString(),
                 "--exec-root", RUN.resolve("exec").toString(), "--pidfile", RUN.resolve("dockerd.pid").toString(),
                 "-H", "unix://" + RUN.resolve("docker.sock"), "--bridge=none", "--iptables=false", "--ip-masq=false",
-                "--cgroup-parent", NAME);
+                "--cgroup-parent", "/" + NAME); // absolute: a relative parent lands below the cgroup dockerd was started in, in some hierarchies
         waitUntil("dockerd", dockerd, () -> docker("version").exitCode() == 0);
     }
 

@@ -103,7 +103,7 @@ final class DockerDaemon implements AutoCloseable {
         dockerd = spawn("dockerd", List.of(DOCKERD, "--config-file", dir.resolve("daemon.json").toString(),
                 "--containerd", RUN.resolve("containerd.sock").toString(), "--data-root", dir.resolve("data").toString(),
                 "--exec-root", RUN.resolve("exec").toString(), "--pidfile", RUN.resolve("dockerd.pid").toString(),
-                "-H", "unix://" + socket(), "--cgroup-parent", NAME));
+                "-H", "unix://" + socket(), "--cgroup-parent", "/" + NAME)); // absolute: see DockerPeer
         DockerApi api = new DockerApi(socket());
         waitFor("dockerd", dockerd, api::ping);
     }
