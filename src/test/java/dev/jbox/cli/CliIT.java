@@ -60,7 +60,9 @@ class CliIT {
         oneLineError(Cli.jbox(store, "run", "--rootfs", empty.toString(), "sh"), 125, "is empty");
         Path noShell = Files.createDirectories(store.resolve("no-shell/etc"));
         oneLineError(Cli.jbox(store, "run", "--rootfs", noShell.getParent().toString(), "sh"), 127, "'sh': executable file not found");
-        oneLineError(Cli.jbox(store, "run", "no-such-image"), 125, "no such image: 'no-such-image'", "busybox");
+        oneLineError(Cli.jbox(store, "run", "--chapter", "4", "no-such-image"), 125, "no such image: 'no-such-image'", "busybox",
+                "jbox pull no-such-image");
+        oneLineError(Cli.jbox(store, "run", "--pull", "never", "no-such-image"), 125, "no such image: 'no-such-image'", "--pull never");
         oneLineError(Cli.jbox(store, "run", "BAD/NAME"), 125, "invalid image name");
         oneLineError(Cli.jbox(store, "run", "--chapter", "9", "busybox", "true"), 125, "no chapter 9", "--chapter 1");
         oneLineError(Cli.jbox(store, "run", "--frobnicate", "busybox"), 125, "--frobnicate", "jbox run --help");
