@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbox.DataRoot;
 import dev.jbox.image.ImageStore;
+import dev.jbox.layers.FlatRootfs;
 import dev.jbox.testing.Cli;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -132,7 +133,8 @@ class NetworkingIT {
         }
 
         // The image's own /etc files stay empty: each container's are bind-mounted over them
-        Path etc = new ImageStore(new DataRoot(store)).get("busybox").rootfs().resolve("etc");
+        ImageStore images = new ImageStore(new DataRoot(store));
+        Path etc = FlatRootfs.ensure(new DataRoot(store), images, images.resolve("busybox")).resolve("etc");
         assertThat(Files.size(etc.resolve("hosts")) + Files.size(etc.resolve("hostname")) + Files.size(etc.resolve("resolv.conf")))
                 .isZero();
         assertThat(ok("exec", "web", "cat", "/etc/hostname").stdout()).isEqualTo("web\n");
