@@ -114,7 +114,8 @@ public final class DockerPeer implements AutoCloseable {
         return Cli.run(argv, Map.of("DOCKER_CONFIG", dir.resolve("cli").toString()), Duration.ofMinutes(2));
     }
 
-    private Path netns() {
+    /** The daemon's network namespace (/run/netns/NAME; a test may add an interface there, which goes with it). */
+    public Path netns() {
         return Path.of("/run/netns", options.name());
     }
 
@@ -127,7 +128,8 @@ public final class DockerPeer implements AutoCloseable {
         try {
             Files.createDirectories(run);
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("daemon.json"), "{}\n"); // not the reader's /etc/docker/daemon.json
+            // not the reader's /etc/docker/daemon.json; and the daemon's identity key here, not in /etc/docker/key.json
+            Files.writeString(dir.resolve("daemon.json"), "{\"deprecated-key-path\": \"" + dir.resolve("key.json") + "\"}\n");
             Files.writeString(dir.resolve("containerd.toml"), containerdConfig());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare Docker's directories in " + dir, e);
