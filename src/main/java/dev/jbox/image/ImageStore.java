@@ -160,17 +160,6 @@ public final class ImageStore {
         return found;
     }
 
-    /** The image a runtime of chapters 1-3 runs: a plain root directory (see {@link FlatRootfs}) and its config. */
-    public Image get(String reference) {
-        StoredImage image = resolve(reference);
-        return new Image(reference, flatRootfs(image), image.config().runConfig());
-    }
-
-    /** The image's plain root directory (see {@link FlatRootfs}), unpacked on first use. */
-    public Path flatRootfs(StoredImage image) {
-        return FlatRootfs.ensure(root.images(), image, content);
-    }
-
     /** The image whose plain root directory is {@code rootfs}, or null: how a container's record names its image. */
     public Digest imageOfRootfs(Path rootfs) {
         if (rootfs == null || !rootfs.getFileName().toString().equals("rootfs")
@@ -413,7 +402,7 @@ public final class ImageStore {
         });
     }
 
-    /** STOPGAP (see {@link FlatRootfs}): the plain directories of images that are gone. */
+    /** The plain directories chapters 1-3 run images on (see dev.jbox.layers.FlatRootfs) of images that are gone. */
     private long removeFlatRootfs(Set<Digest> keep) {
         if (!Files.isDirectory(root.images())) {
             return 0;
@@ -428,7 +417,7 @@ public final class ImageStore {
                 boolean ours = name.matches("[a-f0-9]{64}") || (name.matches("\\.[a-f0-9]{64}\\.tmp-.*")
                         && Files.getLastModifiedTime(dir).toInstant().isBefore(java.time.Instant.now().minus(Duration.ofHours(1))));
                 if (ours && !keepHex.contains(name)) {
-                    freed += FlatRootfs.size(dir);
+                    freed += FileTrees.size(dir);
                     FileTrees.delete(dir);
                 }
             }
