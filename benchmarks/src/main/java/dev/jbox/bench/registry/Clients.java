@@ -2,7 +2,15 @@ package dev.jbox.bench.registry;
 
 import dev.jbox.bench.BenchException;
 import dev.jbox.bench.BenchRoot;
+import dev.jbox.DataRoot;
 import dev.jbox.bench.JboxCommand;
+import dev.jbox.image.ImageStore;
+import dev.jbox.image.Reference;
+import dev.jbox.registry.client.ClientConfig;
+import dev.jbox.registry.client.ImagePuller;
+import dev.jbox.registry.client.ImagePusher;
+import dev.jbox.registry.client.Platform;
+import dev.jbox.registry.client.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,27 +22,33 @@ import java.util.List;
  * through the launcher) and {@code skopeo copy} (a Go program), each under GNU time for its CPU
  * time and peak RSS. jbox pushes from a store the images were imported into and pulls into a
  * fresh store; skopeo pushes from the OCI layout and pulls into a fresh OCI layout. Both check
- * every blob's digest as it arrives, and both fsync what they write.
+ * every blob's digest as it arrives, and both fsync what they write. For scale, jbox's client also
+ * runs warm, in this JVM ({@link #WARM}): what the transfer costs without a JVM's start.
  */
 final class Clients {
     static final String JBOX = "jbox";
     static final String SKOPEO = "skopeo";
+    /** jbox's client in this JVM, warm: no process, no JVM start, the JIT done. */
+    static final String WARM = "jbox-warm";
     private static final String TIME = "/usr/bin/time";
+    /** No logins (an empty config directory of its own), plain HTTP to 127.0.0.1 as for ./jbox. */
+    private static final ClientConfig CONFIG = ClientConfig.of(Path.of("/nonexistent/jbox-bench-config"), List.of());
 
     /** One command's cost: wall seconds, CPU seconds (user + system), peak RSS in KiB. */
     record Cost(double seconds, double cpuSeconds, long peakKiB) {
     }
 
     private final Path work;
-    private final Path jboxStore;
     private final Path layout;
     private final JboxCommand jboxPushes;
+    private final ImageStore warmStore;
 
-    Clients(Path work, Path jboxStore, Path layout) {
+    /** @param jboxStore the store ./jbox pushes from; {@code warmStore} the one the warm client pushes from */
+    Clients(Path work, Path jboxStore, Path warmStore, Path layout) {
         this.work = work;
-        this.jboxStore = jboxStore;
         this.layout = layout;
         this.jboxPushes = new JboxCommand(jboxStore);
+        this.warmStore = new ImageStore(new DataRoot(warmStore));
         if (!Files.isExecutable(Path.of(TIME))) {
             throw new BenchException(TIME + " is missing; install it: apt-get install time");
         }
@@ -44,6 +58,9 @@ final class Clients {
         String target = server.address() + "/" + image.repository(client) + ":" + TestImages.TAG;
         if (client.equals(JBOX)) {
             return run(jboxPushes.builder(List.of("push", target)));
+        }
+        if (client.equals(WARM)) {
+            return inProcess(() -> new ImagePusher(warmStore, CONFIG, Progress.SILENT, 0).push(Reference.parse(target)));
         }
         return run(new ProcessBuilder(SKOPEO, "copy", "-q", "--dest-tls-verify=false", "oci:" + layout + ":" + image.name(),
                 "docker://" + target));
@@ -56,6 +73,10 @@ final class Clients {
         try {
             if (client.equals(JBOX)) {
                 return run(new JboxCommand(into).builder(List.of("pull", source)));
+            }
+            if (client.equals(WARM)) {
+                ImageStore store = new ImageStore(new DataRoot(into));
+                return inProcess(() -> new ImagePuller(store, CONFIG, Progress.SILENT, Platform.host()).pull(Reference.parse(source)));
             }
             return run(new ProcessBuilder(SKOPEO, "copy", "-q", "--src-tls-verify=false", "docker://" + source,
                     "oci:" + into + ":" + TestImages.TAG));
@@ -71,6 +92,16 @@ final class Clients {
 
     static String version(String client) {
         return client.equals(SKOPEO) ? dev.jbox.bench.Commands.firstLineOr("skopeo", List.of(SKOPEO, "--version")) : "jbox (this tree)";
+    }
+
+    /** Wall time and this JVM's CPU time (every thread: the transfer's, HttpClient's, the JIT's, the GC's) of {@code op}. */
+    private static Cost inProcess(Runnable op) {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        op.run();
+        return new Cost((System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9, 0);
     }
 
     private Cost run(ProcessBuilder pb) throws IOException {

@@ -34,7 +34,7 @@ public final class RegistryBench implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "Where to write the results (JSON).")
     Path out;
 
-    @Option(names = "--rounds", defaultValue = "4", description = "Rounds, each on freshly started servers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "5", description = "Rounds, each on freshly started servers (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--quick", description = "One round and one concurrent batch a server: a check that it all runs, not a measurement.")
@@ -95,7 +95,9 @@ public final class RegistryBench implements Callable<Integer> {
             TestImages images = TestImages.write(work.resolve("layout"), bigMiB * MIB, layers, layerMiB * MIB, 256 * 1024);
             Path jboxStore = work.resolve("jbox-client");
             images.importInto(jboxStore, Clients.JBOX, List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]));
-            Clients clientRuns = new Clients(work, jboxStore, images.layout);
+            Path warmStore = work.resolve("jbox-warm-client");
+            images.importInto(warmStore, Clients.WARM, List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1]));
+            Clients clientRuns = new Clients(work, jboxStore, warmStore, images.layout);
             for (int round = 1; round <= rounds; round++) {
                 round(round, servers, ports, work, images, clientRuns);
             }
@@ -118,15 +120,17 @@ public final class RegistryBench implements Callable<Integer> {
              ServerProcess b = ServerProcess.start(servers[(round + 1) % 2], ports[(round + 1) % 2], work, serverStore)) {
             List<ServerProcess> both = List.of(a, b);
             long[] afterStart = {a.memoryKiB("VmRSS"), b.memoryKiB("VmRSS")};
-            // Untimed: each client pushes the small image to each server (the concurrent pulls read it).
+            // Untimed: each client pushes the small image to each server (the concurrent pulls read skopeo's).
             for (ServerProcess s : both) {
                 c.push(Clients.JBOX, s, images.tiny);
                 c.push(Clients.SKOPEO, s, images.tiny);
+                c.push(Clients.WARM, s, images.tiny);
             }
-            // The four client-server pairs, client and server changing at each step, the order turned by one each round.
+            // The six client-server pairs, client and server changing at each step, the order turned by one each round.
             ServerProcess jbox = a.name.equals(ServerProcess.JBOX) ? a : b, distribution = jbox == a ? b : a;
             List<Pair> pairs = List.of(new Pair(Clients.JBOX, jbox), new Pair(Clients.SKOPEO, distribution),
-                    new Pair(Clients.SKOPEO, jbox), new Pair(Clients.JBOX, distribution));
+                    new Pair(Clients.WARM, jbox), new Pair(Clients.JBOX, distribution), new Pair(Clients.SKOPEO, jbox),
+                    new Pair(Clients.WARM, distribution));
             for (String op : List.of("push", "pull")) {
                 for (TestImages.Image image : List.of(images.big, images.many)) {
                     for (int k = 0; k < pairs.size(); k++) {
