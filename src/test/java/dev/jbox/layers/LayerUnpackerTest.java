@@ -235,6 +235,32 @@ class LayerUnpackerTest {
     }
 
     @Test
+    void binaryXattrsFollowGnuLongNamesAndGlobalHeaders() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes);
+        tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_GNU);
+        var g = TestTar.entry("pax_global_header", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, 0644);
+        g.addPaxHeader("comment", "a global header"); // the library writes a global header's records itself
+        tar.putArchiveEntry(g); // (and closes it)
+        var x = pax(java.util.Map.of("SCHILY.xattr.user.bin", BINARY));
+        String longName = "n".repeat(150);
+        for (var entry : List.of(x,
+                new PaxEntry(TestTar.entry(longName, TarConstants.LF_NORMAL, 0644), "data".getBytes()),
+                new PaxEntry(TestTar.entry("after", TarConstants.LF_NORMAL, 0644), "more".getBytes()))) {
+            entry.entry().setSize(entry.data().length);
+            tar.putArchiveEntry(entry.entry());
+            tar.write(entry.data());
+            tar.closeArchiveEntry();
+        }
+        tar.finish();
+        Path target = tmp.resolve("l");
+        unpacker.unpack(new ByteArrayInputStream(bytes.toByteArray()), target, "t", List.of());
+        assertThat(dev.jbox.kernel.Kernel.lgetxattr(target.resolve(longName).toString(), "user.bin")).isEqualTo(BINARY);
+        assertThat(target.resolve(longName)).hasContent("data");
+        assertThat(dev.jbox.kernel.Kernel.llistxattr(target.resolve("after").toString())).isEmpty();
+    }
+
+    @Test
     void aLayerGnuTarWroteWithACapabilityKeepsIt() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "setcap needs root");
         Path src = Files.createDirectories(tmp.resolve("src"));
