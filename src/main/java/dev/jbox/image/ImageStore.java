@@ -300,28 +300,35 @@ public final class ImageStore {
     // ---- removal -------------------------------------------------------------------------
 
     /**
-     * {@code jbox rmi}: by tag, the tag goes, and with the last tag the image (its manifest entry;
-     * the blobs go with {@link #prune}); by id, the image and all its tags. An image a container
-     * uses stays: refused without {@code force}, left untagged with it.
+     * {@code jbox rmi}, by Docker's rules (daemon/images/image_delete.go):
+     * <ul>
+     * <li>by tag, the tag goes, and with the last tag the image (its manifest entry; the blobs go
+     *     with {@link #prune});
+     * <li>by digest ({@code name@sha256:...}), that reference goes, never a tag: the store keeps no
+     *     digest references of its own (a digest names the manifest), so the image stays while a tag
+     *     holds it and goes when it had none;
+     * <li>by id, the image and its tag, or with {@code force} its several tags (refused without).
+     * </ul>
+     * An image a container uses stays: refused without {@code force}, left untagged with it.
      *
      * @param users image id -> a container that uses it
      * @return Docker's lines: "Untagged: ..." and "Deleted: ..."
      */
     public List<String> remove(String reference, boolean force, Map<Digest, String> users) {
         StoredImage image = resolve(reference);
-        boolean byTag = image.reference() != null && !HEX_PREFIX.matcher(reference.strip()).matches()
-                && image.reference().digest() == null;
+        boolean byId = image.reference() == null || HEX_PREFIX.matcher(reference.strip()).matches();
+        Reference named = byId ? null : image.reference();
         List<String> lines = new ArrayList<>();
         index.update(i -> {
             lines.clear();
             List<Descriptor> entries = i.manifests().stream().filter(d -> d.digest().equals(image.manifestDigest())).toList();
             List<Descriptor> tags = entries.stream().filter(d -> d.refName() != null).toList();
-            if (!byTag && tags.size() > 1 && !force) {
+            if (byId && tags.size() > 1 && !force) {
                 throw new JboxException("conflict: unable to delete " + image.id().shortHex() + " (must be forced) - image"
                         + " is referenced in multiple repositories; remove the tags one by one or use jbox rmi -f");
             }
-            List<Descriptor> untag = byTag
-                    ? tags.stream().filter(d -> d.refName().equals(image.reference().toString())).toList() : tags;
+            List<Descriptor> untag = byId ? tags
+                    : tags.stream().filter(d -> d.refName().equals(named.toString())).toList(); // none for a digest
             boolean last = untag.size() == tags.size();
             String user = users.get(image.id());
             if (last && user != null && !force) {
@@ -330,6 +337,9 @@ public final class ImageStore {
             }
             List<Descriptor> out = new ArrayList<>(i.manifests());
             out.removeAll(untag);
+            if (named != null && named.digest() != null) {
+                lines.add("Untagged: " + named.familiar());
+            }
             for (Descriptor d : untag) {
                 lines.add("Untagged: " + Reference.parse(d.refName()).familiar());
             }
