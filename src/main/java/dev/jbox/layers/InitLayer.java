@@ -26,7 +26,6 @@ import java.util.Map;
  * point below a file or a symbolic link of the image is left to the runtime, which resolves it
  * inside the root: the init layer never hides an image's symbolic link behind a directory.
  */
-// tag::init-layer[]
 public final class InitLayer {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
@@ -72,6 +71,7 @@ public final class InitLayer {
         }
     }
 
+    // tag::init-layer[]
     private void add(MountPoint point) throws IOException {
         List<String> parts = List.of(point.path().replaceAll("^/+|/+$", "").split("/+"));
         if (parts.contains("..") || parts.contains(".") || parts.get(0).isEmpty()) {
@@ -108,6 +108,8 @@ public final class InitLayer {
         }
     }
 
+    // end::init-layer[]
+
     /** The image's directory at {@code rel}, with its mode, owner and time, so a copy-up of it changes nothing. */
     private void copyOfImageDirectory(String rel, Path here) throws IOException {
         Path below = image.find(rel);
@@ -127,4 +129,3 @@ public final class InitLayer {
         return all;
     }
 }
-// end::init-layer[]

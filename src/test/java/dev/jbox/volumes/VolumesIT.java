@@ -142,18 +142,17 @@ class VolumesIT {
         assertThat(entries("volumes")).hasSize(2);
         ok("rm", "kept");
         assertThat(entries("volumes")).as("plain rm keeps them, as docker rm without -v").hasSize(2);
-        ok("volume", "prune");
 
         ok("run", "--name", "minus-v", "-v", "/scratch", "-v", "kept-named:/named", "declares", "true");
         ok("run", "--name", "also", "-v", "kept-named:/named", "busybox", "true");
         Cli.assertOneLineError(jbox("volume", "rm", "kept-named"), "volume kept-named is in use by containers minus-v, also");
-        assertThat(entries("volumes")).hasSize(3);
+        assertThat(entries("volumes")).as("two anonymous (/cache of the image, /scratch) and one named more").hasSize(5);
         ok("rm", "-v", "minus-v", "also");
-        assertThat(entries("volumes")).as("rm -v takes the anonymous ones, as docker rm -v; named ones stay")
-                .containsExactly("kept-named");
+        assertThat(entries("volumes")).as("rm -v takes the anonymous ones it made, as docker rm -v; named ones stay")
+                .hasSize(3).contains("kept-named");
         ok("volume", "create", "named");
         ok("volume", "prune");
-        assertThat(ok("volume", "ls", "-q").stdout()).as("prune takes unused anonymous volumes only").isEqualTo("named\n");
+        assertThat(ok("volume", "ls", "-q").stdout()).as("prune takes unused anonymous volumes only").isEqualTo("kept-named\nnamed\n");
     }
 
     @ChapterTest(since = 4)
