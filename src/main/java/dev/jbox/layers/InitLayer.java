@@ -107,7 +107,6 @@ public final class InitLayer {
             }
         }
     }
-
     // end::init-layer[]
 
     /** The image's directory at {@code rel}, with its mode, owner and time, so a copy-up of it changes nothing. */
