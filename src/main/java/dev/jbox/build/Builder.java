@@ -75,8 +75,8 @@ public final class Builder {
         this.store = new ImageStore(root);
         this.engine = new Engine(root);
         this.snapshots = new Snapshots(root.root().resolve("snapshots"));
-        this.cache = new BuildCache(root.root().resolve("build-cache"), store);
-        this.scratch = root.root().resolve("build-tmp");
+        this.cache = new BuildCache(root.buildCache(), store);
+        this.scratch = root.buildScratch();
     }
 
     // ---- one build ---------------------------------------------------------------------------

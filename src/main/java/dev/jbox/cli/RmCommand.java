@@ -12,6 +12,10 @@ final class RmCommand extends ContainerCommand implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "Kill a running container first.")
     boolean force;
 
+    @Option(names = {"-v", "--volumes"}, description = "Remove the anonymous volumes the container made, as docker rm -v;"
+            + " named volumes stay. Without -v they stay too (jbox volume prune removes them); run --rm removes them.")
+    boolean volumes;
+
     @Parameters(paramLabel = "CONTAINER", arity = "1..*")
     List<String> names;
 
@@ -19,7 +23,7 @@ final class RmCommand extends ContainerCommand implements Callable<Integer> {
     public Integer call() {
         Engine engine = engine();
         for (String name : names) {
-            engine.remove(engine.find(name), force);
+            engine.remove(engine.find(name), force, volumes);
             System.out.println(name);
         }
         return 0;

@@ -84,7 +84,7 @@ final class SystemDfCommand implements Callable<Integer> {
         long size = 0, unused = 0;
         for (VolumeStore.Volume v : volumes.list()) {
             long bytes = VolumeStore.size(v);
-            boolean used = !VolumeStore.users(v, containers).isEmpty();
+            boolean used = !volumes.users(v, containers).isEmpty();
             total++;
             active += used ? 1 : 0;
             size += bytes;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "reset", description = "Kill and remove every container, remove every network (bridges, iptables"
-        + " chains) and put ip_forward back: the machine as before jbox ran. Images and named volumes stay (as with"
+        + " chains) and put ip_forward back: the machine as before jbox ran. The build cache goes; images and named volumes stay (as with"
         + " Docker's system prune without --volumes); anonymous volumes of --rm containers go with them.")
 final class SystemResetCommand implements Callable<Integer> {
     @ParentCommand

@@ -17,7 +17,7 @@ final class VolumeCreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VolumeStore volumes = parent.volumes();
-        System.out.println((name == null ? volumes.createAnonymous() : volumes.create(name)).name());
+        System.out.println((name == null ? volumes.createAnonymous(VolumeStore.anonymousName()) : volumes.create(name)).name());
         return 0;
     }
 }

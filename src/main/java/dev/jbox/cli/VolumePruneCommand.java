@@ -1,9 +1,7 @@
 package dev.jbox.cli;
 
 import dev.jbox.cli.format.HumanSize;
-import dev.jbox.lifecycle.ContainerRecord;
 import dev.jbox.volumes.VolumeStore;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,13 +21,12 @@ final class VolumePruneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VolumeStore volumes = parent.volumes();
-        List<ContainerRecord> containers = parent.containers();
         long reclaimed = 0;
         System.out.println("Deleted Volumes:");
         for (VolumeStore.Volume v : volumes.list()) {
-            if ((all || v.anonymous()) && VolumeStore.users(v, containers).isEmpty()) {
-                reclaimed += VolumeStore.size(v);
-                volumes.remove(v.name(), containers);
+            long size = VolumeStore.size(v);
+            if ((all || v.anonymous()) && volumes.removeUnused(v.name(), parent::containers, null)) {
+                reclaimed += size;
                 System.out.println(v.name());
             }
         }

@@ -19,7 +19,7 @@ final class VolumeRmCommand implements Callable<Integer> {
     public Integer call() {
         VolumeStore volumes = parent.volumes();
         for (String name : names) {
-            volumes.remove(name, parent.containers());
+            volumes.remove(name, parent::containers);
             System.out.println(name);
         }
         return 0;

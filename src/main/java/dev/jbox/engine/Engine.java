@@ -18,6 +18,7 @@ import dev.jbox.runtime.ContainerRuntime;
 import dev.jbox.runtime.Launch;
 import dev.jbox.runtime.RootfsCheck;
 import dev.jbox.spec.ContainerSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -294,6 +295,11 @@ public final class Engine {
 
     /** Removes a container that has ended, or (with {@code force}) kills it first. */
     public void remove(ContainerRecord c, boolean force) {
+        remove(c, force, false);
+    }
+
+    /** {@code volumes}: its anonymous volumes go too (rm -v), as Docker; named ones stay. */
+    public void remove(ContainerRecord c, boolean force, boolean volumes) {
         ContainerState.Status status = state(c).status();
         boolean alive = status == ContainerState.Status.RUNNING
                 || status == ContainerState.Status.CREATED && ProcessTable.alive(c.shimPid(), c.shimStartTime());
@@ -302,10 +308,13 @@ public final class Engine {
                     + "; stop it first (jbox stop " + c.name() + ") or use jbox rm -f");
         }
         terminate(c);
-        releaseAndDelete(c);
+        releaseAndDelete(c, volumes || c.autoRemove());
     }
 
-    /** Kills and removes every container and every network: the machine as before jbox ran. Images stay. */
+    /**
+     * Kills and removes every container and every network, and clears the build cache and the
+     * builds' scratch: the machine as before jbox ran. Images stay.
+     */
     public List<String> reset() {
         List<String> removed = new ArrayList<>();
         for (ContainerRecord c : containers.list()) {
@@ -315,6 +324,14 @@ public final class Engine {
         }
         try (NetworkStore catalog = NetworkStore.open(root)) {
             removed.addAll(catalog.reset());
+        }
+        // The build cache, and the scratch of builds: a build killed in a RUN step leaves its overlay mounted there
+        for (Path dir : List.of(root.buildScratch(), root.buildCache())) {
+            if (Files.exists(dir)) {
+                dev.jbox.layers.OverlayMount.unmountAllBelow(dir);
+                dev.jbox.FileTrees.delete(dir);
+                removed.add("removed " + (dir.equals(root.buildCache()) ? "the build cache " : "the builds' scratch ") + dir);
+            }
         }
         return removed;
     }
@@ -381,9 +398,14 @@ public final class Engine {
         return r;
     }
 
+    /** --rm and a failed create take the container's anonymous volumes along, as Docker's run --rm does. */
     private void releaseAndDelete(ContainerRecord c) {
+        releaseAndDelete(c, c.autoRemove() || c.pid() == 0);
+    }
+
+    private void releaseAndDelete(ContainerRecord c, boolean volumes) {
         releaseFeatures(c);
-        chapters.get(c.chapter()).features().forEach(f -> f.removed(c));
+        chapters.get(c.chapter()).features().forEach(f -> f.removed(c, volumes));
         containers.delete(c);
     }
 

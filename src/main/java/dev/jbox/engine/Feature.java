@@ -50,8 +50,11 @@ public interface Feature {
         return record;
     }
 
-    /** The container is being deleted (rm, --rm, a failed create), after {@link #release}: e.g. its anonymous volumes go. */
-    default void removed(ContainerRecord record) {
+    /**
+     * The container is being deleted (rm, --rm, a failed create), after {@link #release}.
+     * {@code withVolumes}: rm -v, --rm or a failed create, when its anonymous volumes go too.
+     */
+    default void removed(ContainerRecord record, boolean withVolumes) {
     }
 }
 // end::feature[]

@@ -24,7 +24,8 @@ public final class Kernel {
     // mount(2) flags
     public static final long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32,
             MS_BIND = 4096, MS_MOVE = 8192, MS_REC = 16384, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19,
-            MS_STRICTATIME = 1 << 24;
+            MS_STRICTATIME = 1 << 24, MS_SYNCHRONOUS = 16, MS_MANDLOCK = 64, MS_NOATIME = 1024, MS_NODIRATIME = 2048,
+            MS_RELATIME = 1 << 21;
     public static final int MNT_DETACH = 2;
 
     // open(2) flags
@@ -63,6 +64,24 @@ public final class Kernel {
             throw fail(e, "mount(source=%s, target=%s, fstype=%s, flags=%s, data=%s)",
                     quote(source), quote(target), quote(fstype), mountFlags(flags), quote(data));
         }
+    }
+
+    /**
+     * The flags of the mount that holds {@code path}, as mount(2) spells them (MS_RDONLY, MS_NOSUID,
+     * MS_NODEV, MS_NOEXEC, MS_NOATIME, MS_RELATIME...): statfs(2)'s f_flags, whose ST_ bits are the
+     * MS_ ones but for ST_RELATIME.
+     */
+    public static long mountFlagsOf(String path) {
+        byte[] buf = new byte[128]; // struct statfs: 120 bytes on 64-bit Linux, f_flags at offset 80
+        try {
+            C.statfs(path, buf);
+        } catch (LastErrorException e) {
+            throw fail(e, "statfs(%s)", quote(path));
+        }
+        long st = java.nio.ByteBuffer.wrap(buf).order(java.nio.ByteOrder.nativeOrder()).getLong(80);
+        final long stRelatime = 4096;
+        long same = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_MANDLOCK | MS_NOATIME | MS_NODIRATIME;
+        return (st & same) | ((st & stRelatime) != 0 ? MS_RELATIME : 0);
     }
 
     public static void umount(String target, int flags) {
@@ -485,9 +504,10 @@ public final class Kernel {
         List<String> names = new ArrayList<>();
         long rest = flags;
         long[] bits = {MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC,
-                MS_PRIVATE, MS_SLAVE, MS_STRICTATIME};
+                MS_PRIVATE, MS_SLAVE, MS_STRICTATIME, MS_SYNCHRONOUS, MS_MANDLOCK, MS_NOATIME, MS_NODIRATIME, MS_RELATIME};
         String[] labels = {"MS_RDONLY", "MS_NOSUID", "MS_NODEV", "MS_NOEXEC", "MS_REMOUNT", "MS_BIND",
-                "MS_MOVE", "MS_REC", "MS_PRIVATE", "MS_SLAVE", "MS_STRICTATIME"};
+                "MS_MOVE", "MS_REC", "MS_PRIVATE", "MS_SLAVE", "MS_STRICTATIME", "MS_SYNCHRONOUS", "MS_MANDLOCK",
+                "MS_NOATIME", "MS_NODIRATIME", "MS_RELATIME"};
         for (int i = 0; i < bits.length; i++) {
             if ((rest & bits[i]) != 0) {
                 names.add(labels[i]);

@@ -17,6 +17,7 @@ interface LibC extends Library {
     // File systems and roots
     int mount(String source, String target, String fstype, long flags, String data) throws LastErrorException;
     int umount2(String target, int flags) throws LastErrorException;
+    int statfs(String path, byte[] buf) throws LastErrorException;
     int chroot(String path) throws LastErrorException;
     int chdir(String path) throws LastErrorException;
     int access(String path, int mode); // errors are answers here, not failures

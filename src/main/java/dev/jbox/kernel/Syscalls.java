@@ -11,6 +11,9 @@ public interface Syscalls {
 
     void umount(String target, int flags);
 
+    /** The mount flags of the mount that holds {@code path} (statfs). */
+    long mountFlagsOf(String path);
+
     void mknodChar(String path, int mode, int major, int minor);
 
     void chdir(String path);
@@ -26,6 +29,11 @@ public interface Syscalls {
         @Override
         public void umount(String target, int flags) {
             Kernel.umount(target, flags);
+        }
+
+        @Override
+        public long mountFlagsOf(String path) {
+            return Kernel.mountFlagsOf(path);
         }
 
         @Override

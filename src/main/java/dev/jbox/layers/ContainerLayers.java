@@ -7,7 +7,6 @@ import dev.jbox.image.ImageStore;
 import dev.jbox.image.StoredImage;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.lifecycle.ProcessTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,8 @@ import java.util.List;
 
 /**
  * Where a chapter-4 container keeps its file system, in its own directory: {@code upper/} (its
- * writable layer: everything it changed), {@code work/} (overlayfs's scratch space) and
+ * writable layer: everything it changed), {@code init/} (its {@link InitLayer}: the mount points
+ * the image lacks, read-only below the upper), {@code work/} (overlayfs's scratch space) and
  * {@code rootfs/} (where the overlay is mounted while the container is being made). Below them
  * are the image's layers, unpacked once into {@code snapshots/} and shared by every container.
  */
@@ -27,6 +27,10 @@ public record ContainerLayers(Path dir) {
 
     public Path upper() {
         return dir.resolve("upper");
+    }
+
+    public Path init() {
+        return dir.resolve("init");
     }
 
     public Path work() {
@@ -42,11 +46,12 @@ public record ContainerLayers(Path dir) {
         return record.spec() != null && record.spec().rootfs().equals(merged()) && Files.isDirectory(upper());
     }
 
-    /** Makes the three directories; work is root's alone (the upper's mode is that of the container's /). */
+    /** Makes the four directories; work is root's alone (the upper's mode is that of the container's /). */
     void create() {
         try {
             Files.createDirectories(merged());
             Files.createDirectory(upper());
+            Files.createDirectory(init());
             Files.createDirectory(work());
         } catch (IOException e) {
             throw new JboxException("cannot make the container's layer directories in " + dir + ": " + e
@@ -59,7 +64,7 @@ public record ContainerLayers(Path dir) {
     /** Whether the overlay is mounted at {@link #merged()} in this (the host's) mount namespace. */
     public boolean mounted() {
         String target = merged().toAbsolutePath().toString();
-        return ProcessTable.mounts(Kernel.getpid()).stream().anyMatch(m -> unescape(m.destination()).equals(target));
+        return OverlayMount.hostMountPoints().stream().anyMatch(target::equals);
     }
 
     /** Unmounts the host's copy of the overlay if it is there: safe to call any number of times. */
@@ -126,9 +131,4 @@ public record ContainerLayers(Path dir) {
         return freed;
     }
     // end::prune[]
-
-    /** /proc/self/mountinfo writes a space, tab, newline or backslash in a path as \ooo. */
-    private static String unescape(String s) {
-        return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
-    }
 }

@@ -10,13 +10,16 @@ import dev.jbox.image.StoredImage;
 import dev.jbox.lifecycle.ContainerRecord;
 import dev.jbox.lifecycle.ContainerStore;
 import dev.jbox.spec.ContainerSpec;
+import dev.jbox.volumes.RequestedMount;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Chapter 4: a container of an image runs on an overlay of the image's layers, read-only and
  * shared, with a writable layer of its own on top. What it writes lands in its upper directory;
- * the image, and every other container of it, never see it.
+ * the image, and every other container of it, never see it. Between the two lies its init layer,
+ * the mount points the image lacks, so that the upper directory holds only what the command did.
  *
  * <p>The overlay is mounted on the host just before the runtime makes the container, whose new
  * mount namespace copies it; as soon as the container exists the host's copy is unmounted, so
@@ -54,10 +57,21 @@ public final class ImageLayersFeature implements Feature, ImageRoot {
         if (record.imageId() == null || !record.spec().rootfs().equals(layers.merged())) {
             return record; // --rootfs DIR: the user's directory, as it is
         }
-        List<Path> lowers = ContainerLayers.lowers(root, images, images.resolve(record.imageId()));
+        StoredImage image = images.resolve(record.imageId());
+        List<Path> lowers = ContainerLayers.lowers(root, images, image);
         layers.create();
+        lowers = InitLayer.over(lowers, layers.init(), mountPoints(request, image));
         OverlayMount.mount(lowers, layers.upper(), layers.work(), layers.merged());
         return record;
+    }
+
+    /** Where the runtime will mount: its own mount points, and the targets of the run's volumes, binds and tmpfs. */
+    private static List<InitLayer.MountPoint> mountPoints(RunRequest request, StoredImage image) {
+        List<InitLayer.MountPoint> points = new ArrayList<>(InitLayer.RUNTIME);
+        for (RequestedMount m : RequestedMount.all(request, image.config().config())) {
+            points.add(new InitLayer.MountPoint(m.target(), m.ofAFile()));
+        }
+        return points;
     }
 
     /** The container's mount namespace holds its copy of the overlay now: the host's goes. */

@@ -86,6 +86,29 @@ public final class OverlayMount {
         }
     }
 
+    /**
+     * Unmounts whatever is mounted at or below {@code dir} in this (the host's) mount namespace,
+     * deepest first: what a build killed in a RUN step leaves in its scratch directory.
+     */
+    public static void unmountAllBelow(Path dir) {
+        String top = dir.toAbsolutePath().toString();
+        List<String> below = hostMountPoints().stream().filter(m -> m.equals(top) || m.startsWith(top + "/"))
+                .sorted(java.util.Comparator.reverseOrder()).distinct().toList();
+        for (String m : below) {
+            unmount(Path.of(m));
+        }
+    }
+
+    /** The mount points of this process's mount namespace, unescaped. */
+    static List<String> hostMountPoints() {
+        return dev.jbox.lifecycle.ProcessTable.mounts(Kernel.getpid()).stream().map(m -> unescape(m.destination())).toList();
+    }
+
+    /** /proc/self/mountinfo writes a space, tab, newline or backslash in a path as \ooo. */
+    private static String unescape(String s) {
+        return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+    }
+
     // tag::options[]
     /** The classic option string: lower layers top first, separated by ':'. */
     static String options(List<String> lowersTopFirst, String upper, String work) {

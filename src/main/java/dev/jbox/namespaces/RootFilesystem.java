@@ -40,6 +40,10 @@ public final class RootFilesystem {
             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
             "/sys/firmware", "/sys/devices/virtual/powercap");
 
+    /** What a read-only remount of a bind mount keeps of its source's mount, as runc does: the locked flags. */
+    static final long SOURCE_FLAGS_KEPT = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | Kernel.MS_NOATIME
+            | Kernel.MS_NODIRATIME | Kernel.MS_RELATIME;
+
     private final Syscalls kernel;
 
     /** {@code kernel}: {@link Syscalls#LINUX}, or a recording fake in a unit test. */
@@ -114,7 +118,11 @@ public final class RootFilesystem {
                         if (o.flags() != 0) { // a bind mount takes its flags only from a remount of the new mount
                             int mounted = in.find(m.destination());
                             try {
-                                kernel.mount(null, InRoot.path(mounted), null, MS_BIND | MS_REMOUNT | o.flags(), null);
+                                // A remount sets every flag anew: it keeps the source's, which it may never drop
+                                // (that widens rights, or fails with EPERM where a user namespace locked them).
+                                String at = InRoot.path(mounted);
+                                long kept = kernel.mountFlagsOf(at) & SOURCE_FLAGS_KEPT;
+                                kernel.mount(null, at, null, MS_BIND | MS_REMOUNT | o.flags() | kept, null);
                             } finally {
                                 Kernel.closeQuietly(mounted);
                             }

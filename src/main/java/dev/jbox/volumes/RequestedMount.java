@@ -1,8 +1,14 @@
 package dev.jbox.volumes;
 
 import dev.jbox.JboxException;
+import dev.jbox.engine.RunRequest;
+import dev.jbox.image.ConfigFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +30,41 @@ public record RequestedMount(Type type, String source, String target, boolean re
 
     public RequestedMount {
         options = List.copyOf(options);
+    }
+
+    /**
+     * Every mount of {@code request} parsed and checked (host paths exist, no target twice), and the
+     * VOLUMEs of the image's {@code config} (null: none) the run mounts nothing else at, as
+     * anonymous volumes (Docker's rule). Nothing is made yet.
+     */
+    public static List<RequestedMount> all(RunRequest request, ConfigFile.Config config) {
+        List<RequestedMount> asked = new ArrayList<>();
+        request.volumes().forEach(v -> asked.add(parseVolume(v)));
+        request.mounts().forEach(v -> asked.add(parseMount(v)));
+        request.tmpfs().forEach(v -> asked.add(parseTmpfs(v)));
+        Set<String> targets = new HashSet<>();
+        for (RequestedMount m : asked) {
+            if (!targets.add(m.target())) {
+                throw new JboxException("two mounts at " + m.target() + "; give each container path once");
+            }
+            if (m.type() == Type.BIND && !Files.exists(Path.of(m.source()))) {
+                throw new JboxException("bind source path does not exist: " + m.source() + "; create it first, or give a"
+                        + " volume name (no '/') to have jbox make a volume");
+            }
+        }
+        List<String> imageVolumes = config == null || config.volumes() == null ? List.of()
+                : config.volumes().keySet().stream().sorted().toList();
+        for (String target : imageVolumes) {
+            if (targets.add(target)) {
+                asked.add(parseVolume(target));
+            }
+        }
+        return asked;
+    }
+
+    /** Whether the mount point must be a file: a bind mount of one. */
+    public boolean ofAFile() {
+        return type == Type.BIND && !Files.isDirectory(Path.of(source));
     }
 
     // tag::volume-flag[]

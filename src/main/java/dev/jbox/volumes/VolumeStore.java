@@ -3,8 +3,8 @@ package dev.jbox.volumes;
 import dev.jbox.DataRoot;
 import dev.jbox.FileTrees;
 import dev.jbox.JboxException;
+import dev.jbox.LockFile;
 import dev.jbox.lifecycle.ContainerRecord;
-import dev.jbox.spec.ContainerSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -24,10 +25,27 @@ import java.util.stream.Stream;
 public final class VolumeStore {
     private static final String DATA = "_data", ANONYMOUS = "anonymous";
 
+    /** In a container's directory: the volumes it mounts, one a line ("NAME", or "NAME anonymous" for one it made). */
+    public static final String IN_USE = "volumes";
+
     private final Path dir;
+    private final Path containersDir;
 
     public VolumeStore(DataRoot root) {
         this.dir = root.root().resolve("volumes");
+        this.containersDir = root.containers();
+    }
+
+    /**
+     * The lock of the volume {@code name}, as the store locks a snapshot: a {@code run} holds it from
+     * making the volume until the container's list names it, {@code volume rm} and {@code prune} from
+     * asking who uses it until it is gone, so neither removes a volume the other is about to mount.
+     */
+    public LockFile lock(String name) {
+        if (name.contains("/") || name.startsWith(".") || name.isEmpty()) {
+            throw new JboxException("no such volume: " + name + " (jbox volume ls lists them)");
+        }
+        return LockFile.acquire(dir.resolve(".locks").resolve(name));
     }
 
     /** A volume: its name, the directory containers mount, when it was made, whether it is anonymous. */
@@ -43,10 +61,15 @@ public final class VolumeStore {
         return make(name, false);
     }
 
-    public Volume createAnonymous() {
+    /** A new anonymous volume's name: 64 random hex digits, as Docker's. */
+    public static String anonymousName() {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
-        return make(HexFormat.of().formatHex(random), true);
+        return HexFormat.of().formatHex(random);
+    }
+
+    public Volume createAnonymous(String name) {
+        return make(name, true);
     }
 
     private Volume make(String name, boolean anonymous) {
@@ -102,28 +125,56 @@ public final class VolumeStore {
         }
     }
 
-    /** The containers (ended ones too) whose spec mounts {@code v}: Docker refuses to remove a volume in use. */
-    public static List<String> users(Volume v, List<ContainerRecord> containers) {
+    /**
+     * The containers (ended ones too) that mount {@code v}: Docker refuses to remove a volume in use.
+     * A container being made names it in its list of volumes before its spec does.
+     */
+    public List<String> users(Volume v, List<ContainerRecord> containers) {
         List<String> users = new ArrayList<>();
         for (ContainerRecord c : containers) {
-            for (ContainerSpec.Mount m : c.spec().mounts()) {
-                if (v.mountpoint().toString().equals(m.source())) {
-                    users.add(c.name());
-                }
+            if (c.spec().mounts().stream().anyMatch(m -> v.mountpoint().toString().equals(m.source())) || listed(v, c)) {
+                users.add(c.name());
             }
         }
         return users;
     }
 
-    /** Removes the volume and its content; refuses one that a container still mounts. */
-    public void remove(String name, List<ContainerRecord> containers) {
-        Volume v = find(name);
-        List<String> users = users(v, containers);
-        if (!users.isEmpty()) {
-            throw new JboxException("volume " + name + " is in use by container " + String.join(", ", users)
-                    + "; remove the container first (jbox rm " + users.get(0) + ")");
+    private boolean listed(Volume v, ContainerRecord c) {
+        try {
+            return Files.readAllLines(containersDir.resolve(c.id()).resolve(IN_USE)).stream()
+                    .anyMatch(line -> line.equals(v.name()) || line.startsWith(v.name() + " "));
+        } catch (IOException e) {
+            return false; // no list: a container with no volume, or made by an older jbox (its spec says)
         }
-        delete(v);
+    }
+
+    /** Removes the volume and its content; refuses, in one line naming them, while containers use it. */
+    public void remove(String name, Supplier<List<ContainerRecord>> containers) {
+        try (LockFile ignored = lock(name)) {
+            Volume v = find(name);
+            List<String> users = users(v, containers.get());
+            if (!users.isEmpty()) {
+                throw new JboxException("volume " + name + " is in use by container" + (users.size() > 1 ? "s " : " ")
+                        + String.join(", ", users) + "; remove " + (users.size() > 1 ? "them" : "it") + " first (jbox rm "
+                        + String.join(" ", users) + ")");
+            }
+            delete(v);
+        }
+    }
+
+    /** Removes the volume if it exists and no container but {@code except} (an id, or null) uses it; whether it did. */
+    public boolean removeUnused(String name, Supplier<List<ContainerRecord>> containers, String except) {
+        try (LockFile ignored = lock(name)) {
+            if (!exists(name)) {
+                return false;
+            }
+            Volume v = find(name);
+            if (!users(v, containers.get().stream().filter(c -> !c.id().equals(except)).toList()).isEmpty()) {
+                return false;
+            }
+            delete(v);
+            return true;
+        }
     }
 
     /** Removes a volume without asking who uses it: for the container that made it (--rm, a failed start). */

@@ -1,6 +1,7 @@
 package dev.jbox.volumes;
 
 import dev.jbox.JboxException;
+import dev.jbox.LockFile;
 import dev.jbox.engine.EngineContext;
 import dev.jbox.engine.Feature;
 import dev.jbox.engine.RunRequest;
@@ -12,8 +13,8 @@ import dev.jbox.spec.ContainerSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -25,8 +26,8 @@ import java.util.Set;
  */
 // tag::feature[]
 public final class VolumesFeature implements Feature {
-    /** The anonymous volumes a container made, one name a line, in its directory: --rm removes them. */
-    private static final String ANONYMOUS_LIST = "anonymous-volumes";
+    /** How the list of the container's volumes marks one it made: rm -v and --rm remove those. */
+    private static final String ANONYMOUS = "anonymous";
 
     private final ContainerStore containers;
     private final ImageStore images;
@@ -50,63 +51,48 @@ public final class VolumesFeature implements Feature {
 
     @Override
     public ContainerRecord prepare(RunRequest request, ContainerRecord record, ContainerSpec.Builder spec) {
-        List<RequestedMount> asked = checked(request, record);
+        List<RequestedMount> asked = RequestedMount.all(request, imageConfig(record));
+        Path inUse = containers.dirOf(record).resolve(VolumeStore.IN_USE);
         List<VolumeStore.Volume> anonymous = new ArrayList<>();
         try {
             for (RequestedMount m : asked) {
                 spec.mount(switch (m.type()) {
                     case BIND -> bind(m.source(), m);
                     case TMPFS -> new ContainerSpec.Mount(m.target(), "tmpfs", "tmpfs", m.options());
-                    case VOLUME -> {
-                        VolumeStore.Volume v = m.source() == null ? volumes.createAnonymous() : volumes.create(m.source());
-                        if (v.anonymous()) {
-                            anonymous.add(v);
-                        }
-                        VolumeSeed.fromImage(spec.rootfs(), m.target(), v.mountpoint());
-                        yield bind(v.mountpoint().toString(), m);
-                    }
+                    case VOLUME -> bind(volume(m, spec, inUse, anonymous).mountpoint().toString(), m);
                 });
             }
-            Files.write(containers.dirOf(record).resolve(ANONYMOUS_LIST), anonymous.stream().map(VolumeStore.Volume::name).toList());
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             anonymous.forEach(volumes::delete);
-            throw e instanceof IOException io ? new JboxException("cannot record the container's volumes: " + io) : (RuntimeException) e;
+            throw e;
         }
         spec.readonlyRoot(request.readOnly());
         return record;
     }
+
+    /**
+     * The volume of {@code m}, made (and seeded) if it is new, and written down as this container's
+     * before its lock is let go: a {@code volume rm} that takes the lock next sees the container.
+     */
+    private VolumeStore.Volume volume(RequestedMount m, ContainerSpec.Builder spec, Path inUse, List<VolumeStore.Volume> anonymous) {
+        String name = m.source() == null ? VolumeStore.anonymousName() : m.source();
+        try (LockFile ignored = volumes.lock(name)) {
+            VolumeStore.Volume v = m.source() == null ? volumes.createAnonymous(name) : volumes.create(name);
+            if (v.anonymous() && m.source() == null) {
+                anonymous.add(v);
+            }
+            VolumeSeed.fromImage(spec.rootfs(), m.target(), v.mountpoint());
+            Files.writeString(inUse, v.name() + (anonymous.contains(v) ? " " + ANONYMOUS : "") + "\n",
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            return v;
+        } catch (IOException e) {
+            throw new JboxException("cannot record the container's volumes in " + inUse + ": " + e);
+        }
+    }
     // end::feature[]
 
-    /** Every mount parsed and checked (host paths exist, no target twice), the image's VOLUMEs added: nothing made yet. */
-    private List<RequestedMount> checked(RunRequest request, ContainerRecord record) {
-        List<RequestedMount> asked = new ArrayList<>();
-        request.volumes().forEach(v -> asked.add(RequestedMount.parseVolume(v)));
-        request.mounts().forEach(v -> asked.add(RequestedMount.parseMount(v)));
-        request.tmpfs().forEach(v -> asked.add(RequestedMount.parseTmpfs(v)));
-        Set<String> targets = new HashSet<>();
-        for (RequestedMount m : asked) {
-            if (!targets.add(m.target())) {
-                throw new JboxException("two mounts at " + m.target() + "; give each container path once");
-            }
-            if (m.type() == RequestedMount.Type.BIND && !Files.exists(Path.of(m.source()))) {
-                throw new JboxException("bind source path does not exist: " + m.source() + "; create it first, or give a"
-                        + " volume name (no '/') to have jbox make a volume");
-            }
-        }
-        for (String target : imageVolumes(record)) {
-            if (targets.add(target)) { // an image's VOLUME the run did not mount otherwise: an anonymous volume, as in Docker
-                asked.add(RequestedMount.parseVolume(target));
-            }
-        }
-        return asked;
-    }
-
-    private List<String> imageVolumes(ContainerRecord record) {
-        if (record.imageId() == null) {
-            return List.of();
-        }
-        ConfigFile.Config config = images.resolve(record.imageId()).config().config();
-        return config == null || config.volumes() == null ? List.of() : config.volumes().keySet().stream().sorted().toList();
+    private ConfigFile.Config imageConfig(ContainerRecord record) {
+        return record.imageId() == null ? null : images.resolve(record.imageId()).config().config();
     }
 
     /** Docker's binds are recursive ("rbind"): what is mounted below the source comes along. */
@@ -114,21 +100,21 @@ public final class VolumesFeature implements Feature {
         return new ContainerSpec.Mount(m.target(), "bind", source, List.of("rbind", m.readOnly() ? "ro" : "rw"));
     }
 
-    /** rm, --rm or a failed create: a container that was run with --rm, or never ran, takes its anonymous volumes along. */
+    /** rm -v, --rm or a failed create: the anonymous volumes the container made go with it, unless another container uses one. */
     @Override
-    public void removed(ContainerRecord record) {
-        Path list = containers.dirOf(record).resolve(ANONYMOUS_LIST);
-        if (!(record.autoRemove() || record.pid() == 0) || !Files.isRegularFile(list)) {
+    public void removed(ContainerRecord record, boolean withVolumes) {
+        Path list = containers.dirOf(record).resolve(VolumeStore.IN_USE);
+        if (!withVolumes || !Files.isRegularFile(list)) {
             return;
         }
         try {
-            for (String name : Files.readAllLines(list)) {
-                if (volumes.exists(name)) {
-                    volumes.delete(volumes.find(name));
+            for (String line : Files.readAllLines(list)) {
+                if (line.endsWith(" " + ANONYMOUS)) {
+                    volumes.removeUnused(line.substring(0, line.indexOf(' ')), containers::list, record.id());
                 }
             }
         } catch (IOException e) {
-            throw new JboxException("cannot read the container's anonymous volumes in " + list + ": " + e);
+            throw new JboxException("cannot read the container's volumes in " + list + ": " + e);
         }
     }
 }

@@ -25,6 +25,13 @@ public final class RecordingSyscalls implements Syscalls {
         calls.add("umount " + target + (flags == Kernel.MNT_DETACH ? " MNT_DETACH" : " " + flags));
     }
 
+    /** Every mount the fake has is plain: no flag to keep. */
+    @Override
+    public long mountFlagsOf(String path) {
+        calls.add("statfs " + path);
+        return 0;
+    }
+
     @Override
     public void mknodChar(String path, int mode, int major, int minor) {
         calls.add("mknod " + path + " c " + major + ":" + minor + " " + Integer.toOctalString(mode));

@@ -2,21 +2,12 @@ package dev.jbox.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jbox.DataRoot;
-import dev.jbox.image.ConfigFile;
-import dev.jbox.image.Descriptor;
-import dev.jbox.image.Digest;
-import dev.jbox.image.ImageStore;
 import dev.jbox.image.LayerWriter;
-import dev.jbox.image.MediaTypes;
-import dev.jbox.image.Reference;
-import dev.jbox.image.StoredBlob;
-import dev.jbox.image.StoredImage;
+import dev.jbox.testing.ChapterCli;
 import dev.jbox.testing.ChapterTest;
 import dev.jbox.testing.Cli;
-import java.io.ByteArrayInputStream;
+import dev.jbox.testing.TestImages;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,34 +27,29 @@ class ImageLayersIT {
     @TempDir
     Path store;
 
-    private int chapter;
+    private ChapterCli cli;
+
+    @BeforeEach
+    void cli() {
+        cli = new ChapterCli(store);
+    }
 
     @AfterEach
-    void cleanUp() throws IOException {
+    void cleanUp() {
         Cli.removeAll(store);
         assertThat(hostMounts()).as("overlays left on the host").isEmpty();
     }
 
     private Cli.Result ok(String... args) {
-        return Cli.ok(store, withChapter(args));
+        return cli.ok(args);
     }
 
     private Cli.Result jbox(String... args) {
-        return Cli.jbox(store, withChapter(args));
+        return cli.jbox(args);
     }
 
-    private String[] withChapter(String... args) {
-        if (args[0].equals("run")) {
-            List<String> all = new ArrayList<>(List.of("run", "--chapter", Integer.toString(chapter)));
-            all.addAll(List.of(args).subList(1, args.length));
-            return all.toArray(String[]::new);
-        }
-        return args;
-    }
-
-    /** The host's mounts below the store (there should be none once a command has returned). */
-    private List<String> hostMounts() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(store.toString())).toList();
+    private List<String> hostMounts() {
+        return ChapterCli.hostMounts(store);
     }
 
     private List<Path> containerDirs() throws IOException {
@@ -77,7 +64,7 @@ class ImageLayersIT {
 
     @ChapterTest(since = 4)
     void twoContainersOfOneImageAreBlindToEachOthersWritesAndTheImageStaysAsItWas(int chapter) throws IOException {
-        this.chapter = chapter;
+        cli.chapter(chapter);
         String passwd = ok("run", "--rm", "busybox", "cat", "/etc/passwd").stdout();
         ok("run", "-d", "--name", "one", "busybox", "sleep", "600");
         ok("run", "-d", "--name", "two", "busybox", "sleep", "600");
@@ -110,7 +97,7 @@ class ImageLayersIT {
 
     @ChapterTest(since = 4)
     void diffCommitAndTheCommittedImageRuns(int chapter) throws IOException {
-        this.chapter = chapter;
+        cli.chapter(chapter);
         ok("run", "--name", "c", "busybox", "sh", "-c", "echo new > /f; rm /bin/ls; echo x >> /etc/passwd; mkdir -p /d/e");
         assertThat(ok("diff", "c").stdout()).isEqualTo("C /bin\nD /bin/ls\nA /d\nA /d/e\nC /etc/passwd\nA /f\n");
         String id = ok("commit", "-m", "a file", "-c", "CMD [\"cat\", \"/f\"]", "c", "made:v1").stdout().strip();
@@ -124,7 +111,7 @@ class ImageLayersIT {
 
     @ChapterTest(since = 4)
     void exportThenImportGivesTheSameFiles(int chapter) throws IOException {
-        this.chapter = chapter;
+        cli.chapter(chapter);
         ok("run", "--name", "c", "busybox", "sh", "-c", "echo new > /f; rm /bin/ls");
         Path tar = store.resolve("c.tar");
         ok("export", "-o", tar.toString(), "c");
@@ -167,28 +154,19 @@ class ImageLayersIT {
 
     @ChapterTest(since = 4)
     void anImageOf128LayersRuns(int chapter) throws IOException {
-        this.chapter = chapter;
-        ImageStore images = new ImageStore(new DataRoot(store));
-        StoredImage busybox = images.resolve("busybox");
-        List<Descriptor> layers = new ArrayList<>(busybox.layers());
-        List<Digest> diffIds = new ArrayList<>(busybox.diffIds());
+        cli.chapter(chapter);
+        List<LayerWriter> layers = new ArrayList<>();
         for (int i = 1; i < 128; i++) {
-            byte[] tar = new LayerWriter(Instant.EPOCH).file("layers/" + i, 0644, (i + "\n").getBytes(StandardCharsets.UTF_8))
-                    .toBytes();
-            StoredBlob b = images.putBlob(new ByteArrayInputStream(tar), null);
-            layers.add(b.describe(MediaTypes.OCI_LAYER));
-            diffIds.add(b.digest());
+            layers.add(new LayerWriter(Instant.EPOCH).file("layers/" + i, 0644, TestImages.utf8(i + "\n")));
         }
-        ConfigFile base = busybox.config();
-        images.addImage(new ConfigFile(base.created(), null, base.architecture(), base.os(), base.config(),
-                ConfigFile.RootFs.layers(diffIds), List.of()), layers, Reference.parse("tall"));
+        TestImages.busyboxPlus(store, "tall", c -> c, layers.toArray(LayerWriter[]::new));
         assertThat(ok("run", "--rm", "tall", "sh", "-c", "ls /layers | wc -l; cat /layers/1 /layers/127").stdout())
                 .isEqualTo("127\n1\n127\n");
     }
 
     @ChapterTest(since = 4)
     void noMountIsLeftAfterRmAfterRunRmAndAfterAFailedCreate(int chapter) throws IOException {
-        this.chapter = chapter;
+        cli.chapter(chapter);
         ok("run", "--name", "done", "busybox", "true");
         assertThat(hostMounts()).isEmpty();
         ok("rm", "done");
@@ -199,5 +177,48 @@ class ImageLayersIT {
         Cli.assertOneLineError(badImage, "no such image");
         assertThat(hostMounts()).isEmpty();
         assertThat(containerDirs()).as("nothing half made stays").isEmpty();
+    }
+
+    @ChapterTest(since = 4)
+    void theMountPointsAnImageLacksAreInTheInitLayerNotInTheContainersOwn(int chapter) throws IOException {
+        cli.chapter(chapter);
+        // busybox without /proc, /sys, /dev and the /etc files the runtime mounts over: Docker's case for an init layer
+        TestImages.busyboxPlus(store, "bare", c -> c, new LayerWriter(Instant.EPOCH).file(".wh.proc", 0644, new byte[0])
+                .file(".wh.sys", 0644, new byte[0]).file(".wh.dev", 0644, new byte[0]).file("etc/.wh.hosts", 0644, new byte[0])
+                .file("etc/.wh.hostname", 0644, new byte[0]).file("etc/.wh.resolv.conf", 0644, new byte[0]));
+        Cli.Result none = jbox("run", "--rm", "bare", "sh", "-c", "ls /etc; ls -d /proc /sys /dev");
+        ok("run", "--name", "c", "-v", "/anonymous/volume", "--tmpfs", "/scratch", "-v", "/etc/passwd:/etc/bound:ro",
+                "bare", "true");
+        assertThat(ok("diff", "c").stdout()).as("the container changed nothing").isEmpty();
+        assertThat(layerCount("bare")).isEqualTo(2);
+        ok("commit", "c", "bare:committed");
+        var layers = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ok("image", "inspect", "bare:committed").stdout())
+                .get(0).get("RootFS").get("Layers");
+        assertThat(layers.get(layers.size() - 1).asText()).as("the committed layer is the empty tar (Docker's empty-layer digest)")
+                .isEqualTo("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
+        Path tar = store.resolve("c.tar");
+        ok("export", "-o", tar.toString(), "c");
+        assertThat(tarNames(tar)).doesNotContain("proc/", "etc/hosts", "anonymous/", "scratch/", "etc/bound").contains("etc/passwd");
+        assertThat(none.stdout()).as(none.toString()).contains("hosts\n").contains("/proc\n/sys\n");
+
+        Path dir = store.resolve("containers").resolve(ok("inspect", "-f", "{{.Id}}", "c").stdout().strip());
+        assertThat(dir.resolve("init/anonymous/volume")).isDirectory();
+        assertThat(dir.resolve("init/etc/bound")).isRegularFile();
+        ok("rm", "c");
+        assertThat(dir).as("the init layer goes with the container").doesNotExist();
+        // The image's own /etc keeps its mode and time in the init layer's copy: a write there changes /etc, nothing else.
+        ok("run", "--name", "w", "bare", "sh", "-c", "echo x > /etc/new");
+        assertThat(ok("diff", "w").stdout()).isEqualTo("C /etc\nA /etc/new\n");
+        ok("rm", "w");
+    }
+
+    private static List<String> tarNames(Path tar) throws IOException {
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(Files.newInputStream(tar))) {
+            List<String> names = new ArrayList<>();
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                names.add(e.getName());
+            }
+            return names;
+        }
     }
 }

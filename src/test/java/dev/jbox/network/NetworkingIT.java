@@ -294,7 +294,18 @@ class NetworkingIT {
         Ipv4Subnet extra = NetTestSupport.freeSubnet();
         ok("network", "create", "--subnet", extra.toString(), "extra");
         ok("run", "-d", "--name", "d", "--network", "extra", "busybox", "sleep", "600");
+        // A build's cache, and the scratch of a build killed in a RUN step, its overlay still mounted: reset clears both
+        Path context = Files.createDirectories(store.resolve("context"));
+        Files.writeString(context.resolve("Dockerfile"), "FROM busybox\nCOPY f /f\n");
+        Files.writeString(context.resolve("f"), "f\n");
+        ok("build", "-q", "-t", "cached", context.toString());
+        assertThat(store.resolve("build-cache")).isNotEmptyDirectory();
+        Path killed = Files.createDirectories(store.resolve("build-tmp/step-killed/merged"));
+        sh("mount", "-t", "tmpfs", "jbox-test", killed.toString());
         String reset = ok("system", "reset").stdout();
+        assertThat(reset).contains("removed the build cache ", "removed the builds' scratch ");
+        assertThat(store.resolve("build-cache")).doesNotExist();
+        assertThat(store.resolve("build-tmp")).doesNotExist();
         assertThat(reset).contains("removed container b (", "removed container c (", "removed container d (",
                 "removed network bridge (bridge " + Cli.NETWORK_PREFIX + "0, " + Cli.DEFAULT_SUBNET + ")",
                 "removed network extra (bridge " + Cli.NETWORK_PREFIX, "removed iptables chain " + Cli.NETWORK_PREFIX.toUpperCase()

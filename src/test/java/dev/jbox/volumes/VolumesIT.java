@@ -1,31 +1,27 @@
 package dev.jbox.volumes;
 
+import static dev.jbox.network.NetTestSupport.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jbox.DataRoot;
+import dev.jbox.LockFile;
 import dev.jbox.image.ConfigFile;
-import dev.jbox.image.Descriptor;
-import dev.jbox.image.Digest;
-import dev.jbox.image.ImageStore;
 import dev.jbox.image.LayerWriter;
-import dev.jbox.image.MediaTypes;
-import dev.jbox.image.Reference;
-import dev.jbox.image.StoredBlob;
-import dev.jbox.image.StoredImage;
+import dev.jbox.testing.ChapterCli;
 import dev.jbox.testing.ChapterTest;
 import dev.jbox.testing.Cli;
-import java.io.ByteArrayInputStream;
+import dev.jbox.testing.TestImages;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,73 +37,43 @@ class VolumesIT {
     @TempDir
     Path host;
 
-    private int chapter;
+    /** run gets the chapter under test and no network (none is needed here). */
+    private ChapterCli cli;
+
+    @BeforeEach
+    void cli() {
+        cli = new ChapterCli(store, "--network", "none");
+    }
 
     @AfterEach
-    void cleanUp() throws IOException {
+    void cleanUp() {
         Cli.removeAll(store);
         assertThat(hostMounts()).as("mounts left on the host").isEmpty();
     }
 
     private Cli.Result ok(String... args) {
-        return Cli.ok(store, withChapter(args));
+        return cli.ok(args);
     }
 
     private Cli.Result jbox(String... args) {
-        return Cli.jbox(store, withChapter(args));
+        return cli.jbox(args);
     }
 
-    /** run gets the chapter under test and no network (none is needed here). */
-    private String[] withChapter(String... args) {
-        if (args[0].equals("run")) {
-            List<String> all = new ArrayList<>(List.of("run", "--chapter", Integer.toString(chapter), "--network", "none"));
-            all.addAll(List.of(args).subList(1, args.length));
-            return all.toArray(String[]::new);
-        }
-        return args;
+    private List<String> hostMounts() {
+        return ChapterCli.hostMounts(store, host);
     }
 
-    private List<String> hostMounts() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .filter(l -> l.contains(store.toString()) || l.contains(host.toString())).toList();
+    private List<String> entries(String dir) {
+        return cli.entries(dir);
     }
 
-    private List<String> entries(String dir) throws IOException {
-        Path d = store.resolve(dir);
-        if (!Files.isDirectory(d)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(d)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".lock")).sorted().toList();
-        }
-    }
-
-    /** busybox plus one layer, with its config changed: the images these tests need. */
     private void image(String name, LayerWriter layer, UnaryOperator<ConfigFile.Config> config) {
-        ImageStore images = new ImageStore(new DataRoot(store));
-        StoredImage busybox = images.resolve("busybox");
-        List<Descriptor> layers = new ArrayList<>(busybox.layers());
-        List<Digest> diffIds = new ArrayList<>(busybox.diffIds());
-        StoredBlob b = images.putBlob(new ByteArrayInputStream(layer.toBytes()), null);
-        layers.add(b.describe(MediaTypes.OCI_LAYER));
-        diffIds.add(b.digest());
-        ConfigFile base = busybox.config();
-        images.addImage(new ConfigFile(base.created(), null, base.architecture(), base.os(), config.apply(base.config()),
-                ConfigFile.RootFs.layers(diffIds), List.of()), layers, Reference.parse(name));
-    }
-
-    private static ConfigFile.Config with(ConfigFile.Config c, String user, Map<String, Object> volumes) {
-        return new ConfigFile.Config(user, c.exposedPorts(), c.env(), c.entrypoint(), c.cmd(), volumes, c.workingDir(),
-                c.labels(), c.stopSignal());
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        TestImages.busyboxPlus(store, name, config, layer);
     }
 
     @ChapterTest(since = 4)
     void aBindMountIsTheHostsDirectoryReadOnlyOrWritable(int chapter) throws IOException {
-        this.chapter = chapter;
+        cli.chapter(chapter);
         Files.writeString(host.resolve("f"), "from the host\n");
         assertThat(ok("run", "--rm", "-v", host + ":/mnt/h", "busybox", "sh", "-c", "cat /mnt/h/f; echo back > /mnt/h/g")
                 .stdout()).isEqualTo("from the host\n");
@@ -122,9 +88,29 @@ class VolumesIT {
     }
 
     @ChapterTest(since = 4)
+    void aReadOnlyBindKeepsTheSourcesMountFlags(int chapter) throws Exception {
+        cli.chapter(chapter);
+        Path locked = Files.createDirectory(host.resolve("locked"));
+        sh("mount", "-t", "tmpfs", "-o", "nosuid,nodev,noexec,noatime,size=1m", "jbox-test", locked.toString());
+        try {
+            String mounts = ok("run", "--rm", "-v", locked + ":/v:ro", "--mount", "type=bind,source=" + locked
+                    + ",target=/m,readonly", "busybox", "grep", "-e", " /v ", "-e", " /m ", "/proc/self/mountinfo").stdout();
+            List<String> lines = mounts.lines().toList();
+            assertThat(lines).as(mounts).hasSize(2);
+            for (String line : lines) {
+                // mountinfo's sixth field: the mount's own options
+                assertThat(List.of(line.split(" ")[5].split(","))).as(line)
+                        .contains("ro", "nosuid", "nodev", "noexec", "noatime");
+            }
+        } finally {
+            sh("umount", locked.toString());
+        }
+    }
+
+    @ChapterTest(since = 4)
     void aNamedVolumeStartsWithTheImagesFilesAndOutlivesItsContainers(int chapter) throws IOException {
-        this.chapter = chapter;
-        image("seeded", new LayerWriter(Instant.EPOCH).directory("data", 0750).file("data/seed", 0644, utf8("from the image\n")),
+        cli.chapter(chapter);
+        image("seeded", new LayerWriter(Instant.EPOCH).directory("data", 0750).file("data/seed", 0644, TestImages.utf8("from the image\n")),
                 c -> c);
         assertThat(ok("run", "--rm", "-v", "db:/data", "seeded", "sh", "-c", "cat /data/seed; echo mine > /data/new").stdout())
                 .isEqualTo("from the image\n");
@@ -145,9 +131,9 @@ class VolumesIT {
 
     @ChapterTest(since = 4)
     void anonymousVolumesFromMinusVAndTheImageGoWithRunRm(int chapter) throws IOException {
-        this.chapter = chapter;
-        image("declares", new LayerWriter(Instant.EPOCH).file("cache/warm", 0644, utf8("warm\n")),
-                c -> with(c, null, Map.of("/cache", Map.of())));
+        cli.chapter(chapter);
+        image("declares", new LayerWriter(Instant.EPOCH).file("cache/warm", 0644, TestImages.utf8("warm\n")),
+                c -> TestImages.with(c, null, Map.of("/cache", Map.of())));
         assertThat(ok("run", "--rm", "-v", "/scratch", "declares", "sh", "-c",
                 "cat /cache/warm; mount | grep -c -e ' /cache ' -e ' /scratch '").stdout()).isEqualTo("warm\n2\n");
         assertThat(entries("volumes")).as("--rm removes the container's anonymous volumes").isEmpty();
@@ -156,14 +142,53 @@ class VolumesIT {
         assertThat(entries("volumes")).hasSize(2);
         ok("rm", "kept");
         assertThat(entries("volumes")).as("plain rm keeps them, as docker rm without -v").hasSize(2);
+
+        ok("run", "--name", "minus-v", "-v", "/scratch", "-v", "kept-named:/named", "declares", "true");
+        ok("run", "--name", "also", "-v", "kept-named:/named", "busybox", "true");
+        Cli.assertOneLineError(jbox("volume", "rm", "kept-named"), "volume kept-named is in use by containers minus-v, also");
+        assertThat(entries("volumes")).as("two anonymous (/cache of the image, /scratch) and one named more").hasSize(5);
+        ok("rm", "-v", "minus-v", "also");
+        assertThat(entries("volumes")).as("rm -v takes the anonymous ones it made, as docker rm -v; named ones stay")
+                .hasSize(3).contains("kept-named");
         ok("volume", "create", "named");
         ok("volume", "prune");
-        assertThat(ok("volume", "ls", "-q").stdout()).as("prune takes unused anonymous volumes only").isEqualTo("named\n");
+        assertThat(ok("volume", "ls", "-q").stdout()).as("prune takes unused anonymous volumes only").isEqualTo("kept-named\nnamed\n");
+    }
+
+    @ChapterTest(since = 4)
+    void volumeRmAndARunThatMountsTheVolumeTakeItsLockInTurn(int chapter) throws Exception {
+        cli.chapter(chapter);
+        ok("volume", "create", "shared");
+        Process rm;
+        Process run;
+        try (LockFile held = new VolumeStore(new DataRoot(store)).lock("shared")) {
+            rm = start("volume", "rm", "shared");
+            run = start("run", "--chapter", Integer.toString(chapter), "--network", "none", "--name", "user", "-v",
+                    "shared:/data", "busybox", "true");
+            assertThat(rm.waitFor(2, TimeUnit.SECONDS)).as("volume rm waits for the volume's lock").isFalse();
+            assertThat(run.isAlive()).as("run waits for the volume's lock").isTrue();
+        }
+        assertThat(rm.waitFor(60, TimeUnit.SECONDS) && run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // Whichever went first, never both: a removed volume that the container still mounts
+        boolean removedFirst = rm.exitValue() == 0;
+        assertThat(run.exitValue()).isZero();
+        assertThat(entries("volumes")).as("rm first: run makes it again; run first: rm is refused").containsExactly("shared");
+        if (!removedFirst) {
+            assertThat(new String(rm.getErrorStream().readAllBytes())).contains("in use by container user");
+        }
+    }
+
+    private Process start(String... args) throws IOException {
+        List<String> argv = new java.util.ArrayList<>(List.of(Cli.REPO.resolve("jbox").toString()));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(Cli.environment(store));
+        return pb.start();
     }
 
     @ChapterTest(since = 4)
     void aReadOnlyRootKeepsItsTmpfsAndVolumesWritable(int chapter) {
-        this.chapter = chapter;
+        cli.chapter(chapter);
         Cli.Result r = jbox("run", "--rm", "--read-only", "--tmpfs", "/run:size=1m", "-v", "/vol", "busybox", "sh", "-c",
                 "echo t > /run/t && echo v > /vol/v && cat /run/t /vol/v; touch /etc/x; grep ' /run ' /proc/mounts");
         assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -175,11 +200,11 @@ class VolumesIT {
 
     @ChapterTest(since = 4)
     void theUserComesFromTheImagesPasswdAndKeepsNoCapability(int chapter) {
-        this.chapter = chapter;
+        cli.chapter(chapter);
         image("users", new LayerWriter(Instant.EPOCH)
-                        .file("etc/passwd", 0644, utf8("root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:App:/home/app:/bin/sh\n"))
-                        .file("etc/group", 0644, utf8("root:x:0:\napp:x:1000:\naudio:x:29:app\nvideo:x:44:app\n")),
-                c -> with(c, "app", null));
+                        .file("etc/passwd", 0644, TestImages.utf8("root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:App:/home/app:/bin/sh\n"))
+                        .file("etc/group", 0644, TestImages.utf8("root:x:0:\napp:x:1000:\naudio:x:29:app\nvideo:x:44:app\n")),
+                c -> TestImages.with(c, "app", null));
         assertThat(ok("run", "--rm", "users", "sh", "-c", "id; echo $HOME; grep CapEff /proc/self/status").stdout())
                 .isEqualTo("uid=1000(app) gid=1000(app) groups=29(audio),44(video),1000(app)\n/home/app\nCapEff:\t0000000000000000\n");
         assertThat(ok("run", "--rm", "-u", "4242:44", "users", "id").stdout()).isEqualTo("uid=4242 gid=44(video) groups=44(video)\n");
@@ -195,7 +220,7 @@ class VolumesIT {
 
     @ChapterTest(since = 4)
     void aBadMountIsOneClearErrorAndLeavesNothing(int chapter) throws IOException {
-        this.chapter = chapter;
+        cli.chapter(chapter);
         Cli.assertOneLineError(jbox("run", "-v", host.resolve("missing") + ":/x", "busybox", "true"),
                 "bind source path does not exist: " + host.resolve("missing"));
         Cli.assertOneLineError(jbox("run", "-v", "relative/dir:/x", "busybox", "true"), "relative host path");
@@ -211,7 +236,7 @@ class VolumesIT {
 
     @ChapterTest(since = 4)
     void theImagesSymbolicLinksNeverLeadAMountOutOfTheRoot(int chapter) throws IOException {
-        this.chapter = chapter;
+        cli.chapter(chapter);
         Path hostSide = Files.createDirectory(host.resolve("host-side"));
         Files.writeString(hostSide.resolve("secret"), "the host's\n");
         Path source = Files.createDirectory(host.resolve("source"));
