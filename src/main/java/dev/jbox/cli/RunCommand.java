@@ -7,6 +7,7 @@ import dev.jbox.cgroups.Resources;
 import dev.jbox.engine.Chapters;
 import dev.jbox.engine.CreatedContainer;
 import dev.jbox.engine.Engine;
+import dev.jbox.engine.PullPolicy;
 import dev.jbox.engine.RunRequest;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.WaitStatus;
@@ -96,6 +97,12 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     StorageOptions storage;
 
+    // ---- chapter 5: the registry ----
+    @Option(names = "--pull", paramLabel = "missing|always|never",
+            description = "Pull the image from its registry before running: missing (the default: if the store lacks it),"
+                    + " always, or never.")
+    String pull;
+
     @Parameters(paramLabel = "IMAGE|COMMAND", description = "The image (unless --rootfs), then the command and its arguments.")
     List<String> positional = new ArrayList<>();
 
@@ -136,7 +143,8 @@ final class RunCommand implements Callable<Integer> {
                 .entrypoint(entrypoint == null ? null : entrypoint.isEmpty() ? List.of() : List.of(entrypoint)).env(EnvOptions.resolve(env)).workdir(workdir)
                 .interactive(interactive).tty(tty).detach(detach).autoRemove(autoRemove).name(name).hostname(hostname)
                 .init(init).namespaces(chosenNamespaces()).network(network).publish(publish).options(given)
-                .resources(resources(given)).cgroupParent(cgroupParent).build();
+                .resources(resources(given)).cgroupParent(cgroupParent)
+                .pull(pull == null ? null : PullPolicy.parse(pull)).build();
     }
 
     /** The cgroup flags as Docker's CLI and daemon check them; null when none was given (the chapter's defaults). */

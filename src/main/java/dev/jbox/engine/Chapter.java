@@ -13,9 +13,10 @@ import java.util.function.Function;
  * @param title    what the chapter is about
  * @param runtime  makes the runtime for a data root (chapter 2's needs jbox-init installed there)
  * @param images   how a container of an image gets its root: a plain directory, or (chapter 4) layers
+ * @param source   where the image comes from: the store, or (chapter 5) the store, then the registry
  * @param features every feature of this chapter and the earlier ones
  */
-public record Chapter(int number, String title, Function<DataRoot, ContainerRuntime> runtime, ImageRoot images,
+public record Chapter(int number, String title, Function<DataRoot, ContainerRuntime> runtime, ImageRoot images, ImageSource source,
                       List<Feature> features) {
     public Chapter {
         features = List.copyOf(features);

@@ -10,6 +10,7 @@ import dev.jbox.runtime.ContainerRuntime;
 import dev.jbox.runtime.NativeTools;
 import dev.jbox.DataRoot;
 import dev.jbox.layers.ImageLayersFeature;
+import dev.jbox.registry.client.StoreThenRegistry;
 import dev.jbox.volumes.UserFeature;
 import dev.jbox.volumes.VolumesFeature;
 import java.util.ArrayList;
@@ -25,20 +26,24 @@ import java.util.function.Function;
 public final class Chapters {
     /**
      * One line of the table: a new runtime (or null: keep the one above), a new way to root a
-     * container of an image (or null: keep it), and the features it adds.
+     * container of an image (or null: keep it), a new place a missing image comes from (or null:
+     * keep it), and the features it adds.
      */
     private record Line(int number, String title, Function<DataRoot, ContainerRuntime> runtime,
-                        Function<EngineContext, ImageRoot> images, List<Function<EngineContext, Feature>> adds) {
+                        Function<EngineContext, ImageRoot> images, Function<EngineContext, ImageSource> source,
+                        List<Function<EngineContext, Feature>> adds) {
     }
 
     // tag::table[]
     private static final List<Line> TABLE = List.of(
-            new Line(1, "the chroot jail", root -> new ChrootRuntime(), FlatImageRoot::new, List.of()),
+            new Line(1, "the chroot jail", root -> new ChrootRuntime(), FlatImageRoot::new, ctx -> new ImageSource.StoreOnly(),
+                    List.of()),
             new Line(2, "namespaces, pid 1 and networking",
-                    root -> new NamespaceRuntime(NativeTools.path(root, "jbox-init")), null,
+                    root -> new NamespaceRuntime(NativeTools.path(root, "jbox-init")), null, null,
                     List.of(ctx -> new NamespacesFeature(), ContainerNetworking::new)),
-            new Line(3, "cgroups", null, null, List.of(ctx -> new CgroupsFeature())),
-            new Line(4, "union layers", null, ImageLayersFeature::new, List.of(VolumesFeature::new, UserFeature::new)));
+            new Line(3, "cgroups", null, null, null, List.of(ctx -> new CgroupsFeature())),
+            new Line(4, "union layers", null, ImageLayersFeature::new, null, List.of(VolumesFeature::new, UserFeature::new)),
+            new Line(5, "the registry", null, null, ctx -> new StoreThenRegistry(), List.of()));
     // end::table[]
 
     private final List<Chapter> chapters;
@@ -48,6 +53,7 @@ public final class Chapters {
         List<Chapter> built = new ArrayList<>();
         Function<DataRoot, ContainerRuntime> runtime = null;
         ImageRoot images = null;
+        ImageSource source = null;
         List<Feature> features = new ArrayList<>();
         for (Line line : TABLE) {
             runtime = line.runtime() != null ? line.runtime() : runtime;
@@ -57,8 +63,14 @@ public final class Chapters {
                     features.add(acts); // a root made per container (chapter 4's overlay) is made and released as a feature
                 }
             }
+            if (line.source() != null) {
+                source = line.source().apply(context);
+                if (source instanceof Feature acts) {
+                    features.add(acts); // chapter 5's pulling brings --pull, which the table's option check refuses before it
+                }
+            }
             line.adds().forEach(f -> features.add(f.apply(context)));
-            built.add(new Chapter(line.number(), line.title(), runtime, images, features));
+            built.add(new Chapter(line.number(), line.title(), runtime, images, source, features));
         }
         this.chapters = List.copyOf(built);
     }

@@ -64,7 +64,7 @@ public final class Engine {
         chapters.checkOptions(request.chapter(), request.options());
         Chapter chapter = chapters.get(request.chapter());
         ContainerRuntime runtime = chapter.runtime().apply(root);
-        Target target = resolve(request, chapter.images());
+        Target target = resolve(request, chapter);
         if (!runtime.keepsState()) {
             return createJail(request, runtime, target);
         }
@@ -207,7 +207,7 @@ public final class Engine {
         }
     }
 
-    private Target resolve(RunRequest r, ImageRoot imageRoot) {
+    private Target resolve(RunRequest r, Chapter chapter) {
         ImageConfig config;
         Function<Path, Path> root;
         String imageName, imageId = null;
@@ -220,11 +220,11 @@ public final class Engine {
             if (r.image() == null) {
                 throw new JboxException("'jbox run' needs an image or --rootfs DIR; e.g. jbox run busybox echo hello");
             }
-            StoredImage image = images.resolve(r.image());
+            StoredImage image = chapter.source().find(images, r.image(), r.pull()); // chapter 5 pulls it if missing
             config = image.config().runConfig();
             imageName = r.image();
             imageId = image.id().toString();
-            root = dir -> imageRoot.rootOf(image, dir);
+            root = dir -> chapter.images().rootOf(image, dir);
         }
         List<String> command = config.command(r.command(), r.entrypoint());
         if (command.isEmpty()) {

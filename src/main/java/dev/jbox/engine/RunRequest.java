@@ -30,6 +30,7 @@ import java.util.Set;
  * @param tmpfs      chapter 4: the --tmpfs specs as given (CTR[:OPTIONS])
  * @param readOnly   chapter 4: --read-only, the root file system mounted read-only
  * @param user       chapter 4: --user (USER[:GROUP]), or null for the image's USER
+ * @param pull       chapter 5: --pull, when to fetch the image from its registry (default: if missing)
  */
 public record RunRequest(int chapter, String image, Path rootfs, List<String> command, List<String> entrypoint,
                          List<String> env, String workdir,
@@ -37,7 +38,7 @@ public record RunRequest(int chapter, String image, Path rootfs, List<String> co
                          String hostname, boolean init, Set<Namespace> namespaces, String network,
                          List<String> publish, Set<String> options, dev.jbox.cgroups.Resources resources,
                          String cgroupParent, Launch.Stdio stdio, List<String> volumes, List<String> mounts,
-                         List<String> tmpfs, boolean readOnly, String user) {
+                         List<String> tmpfs, boolean readOnly, String user, PullPolicy pull) {
     public RunRequest {
         command = command == null ? List.of() : List.copyOf(command);
         entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
@@ -48,6 +49,7 @@ public record RunRequest(int chapter, String image, Path rootfs, List<String> co
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
         tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
+        pull = pull == null ? PullPolicy.MISSING : pull;
     }
 
     public static Builder image(String image, String... command) {
@@ -72,6 +74,7 @@ public record RunRequest(int chapter, String image, Path rootfs, List<String> co
         private List<String> volumes, mounts, tmpfs;
         private boolean readOnly;
         private String user;
+        private PullPolicy pull;
 
         public Builder chapter(int v) { chapter = v; return this; }
         public Builder image(String v) { image = v; return this; }
@@ -99,11 +102,12 @@ public record RunRequest(int chapter, String image, Path rootfs, List<String> co
         public Builder tmpfs(List<String> v) { tmpfs = v; return this; }
         public Builder readOnly(boolean v) { readOnly = v; return this; }
         public Builder user(String v) { user = v; return this; }
+        public Builder pull(PullPolicy v) { pull = v; return this; }
 
         public RunRequest build() {
             return new RunRequest(chapter, image, rootfs, command, entrypoint, env, workdir, interactive, tty, detach, autoRemove,
                     name, hostname, init, namespaces, network, publish, options, resources, cgroupParent, stdio,
-                    volumes, mounts, tmpfs, readOnly, user);
+                    volumes, mounts, tmpfs, readOnly, user, pull);
         }
     }
 }

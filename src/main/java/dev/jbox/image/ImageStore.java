@@ -132,6 +132,21 @@ public final class ImageStore {
      * prefix of one. The built-in busybox is made on first use.
      */
     public StoredImage resolve(String text) {
+        StoredImage found = lookup(text);
+        if (found == null) {
+            throw noSuchImage(text);
+        }
+        return found;
+    }
+
+    /** The error for an image the store does not have, naming the built-in one and where to look. */
+    public JboxException noSuchImage(String text) {
+        return new JboxException("no such image: '" + text + "'; the built-in image is '" + DEFAULT_IMAGE
+                + "' ('jbox images' lists the images in " + layout + ")");
+    }
+
+    /** As {@link #resolve}, but null when the store does not have the image (chapter 5 then pulls it). */
+    public StoredImage lookup(String text) {
         String ref = text == null ? "" : text.strip();
         StoredImage byId = HEX_PREFIX.matcher(ref).matches() ? byId(ref) : null;
         if (byId != null) {
@@ -141,10 +156,6 @@ public final class ImageStore {
         StoredImage found = find(r);
         if (found == null && r.equals(BUILTIN)) {
             found = createBuiltin();
-        }
-        if (found == null) {
-            throw new JboxException("no such image: '" + text + "'; the built-in image is '" + DEFAULT_IMAGE
-                    + "' ('jbox images' lists the images in " + layout + ")");
         }
         return found;
     }

@@ -2,6 +2,7 @@ package dev.jbox.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jbox.testing.ChapterTest;
 import dev.jbox.testing.Cli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,9 +27,9 @@ class TerminalIT {
         Cli.removeAll(store);
     }
 
-    @Test
-    void anInteractiveShellWhereCtrlCReachesTheContainerNotTheEngine() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", "./jbox run -it busybox sh", "/dev/null")
+    @ChapterTest(since = 1)
+    void anInteractiveShellWhereCtrlCReachesTheContainerNotTheEngine(int chapter) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("script", "-q", "-e", "-c", "./jbox run --chapter " + chapter + " -it busybox sh", "/dev/null")
                 .directory(Cli.REPO.toFile()).redirectErrorStream(true);
         pb.environment().putAll(Cli.environment(store));
         pb.environment().put("TERM", "dumb");

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbox.DataRoot;
 import dev.jbox.image.ImageStore;
+import dev.jbox.engine.Chapters;
+import dev.jbox.testing.ChapterTest;
 import dev.jbox.testing.Cli;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,7 +34,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,6 +54,8 @@ class NetworkingIT {
     Path store;
 
     private String forwardingBefore;
+    /** The chapter whose engine runs this test's containers (set first thing by each test). */
+    private int chapter = Chapters.latest();
     private final String gateway = Ipv4Subnet.parse(Cli.DEFAULT_SUBNET).gateway().getHostAddress();
 
     @BeforeAll
@@ -103,8 +106,9 @@ class NetworkingIT {
         return found;
     }
 
-    @Test
-    void tcpAndUdpBetweenContainersAndTheHostAndBetweenContainers() throws Exception {
+    @ChapterTest(since = 2)
+    void tcpAndUdpBetweenContainersAndTheHostAndBetweenContainers(int chapter) throws Exception {
+        this.chapter = chapter;
         ok("run", "-d", "--name", "web", "busybox", "httpd", "-f", "-p", "80", "-h", "/etc");
         ok("run", "-d", "--name", "echo", "busybox", "udp-echo", "-l", "5300");
         String web = ipOf("web");
@@ -143,8 +147,9 @@ class NetworkingIT {
         ok("rm", "-f", "web", "echo");
     }
 
-    @Test
-    void publishedPortsAreReachableFromTheHostsLoopbackItsBridgeAddressAndOtherContainers() throws Exception {
+    @ChapterTest(since = 2)
+    void publishedPortsAreReachableFromTheHostsLoopbackItsBridgeAddressAndOtherContainers(int chapter) throws Exception {
+        this.chapter = chapter;
         int http = freePort(), local = freePort(), udp = freePort();
         ok("run", "-d", "--name", "web", "-p", http + ":80", "-p", "127.0.0.1:" + local + ":80", "-p", udp + ":5300/udp",
                 "busybox", "sh", "-c", "udp-echo -l 5300 & exec httpd -f -p 80 -h /etc");
@@ -174,8 +179,9 @@ class NetworkingIT {
         ok("rm", "-f", "web");
     }
 
-    @Test
-    void aUserNetworkResolvesNamesAndIsIsolatedFromOtherNetworks() throws Exception {
+    @ChapterTest(since = 2)
+    void aUserNetworkResolvesNamesAndIsIsolatedFromOtherNetworks(int chapter) throws Exception {
+        this.chapter = chapter;
         Ipv4Subnet back = NetTestSupport.freeSubnet();
         Ipv4Subnet front = NetTestSupport.freeSubnet();
         while (front.overlaps(back)) {
@@ -231,8 +237,9 @@ class NetworkingIT {
         ok("rm", "-f", "ui", "plain");
     }
 
-    @Test
-    void hostAndNoneNetworks() throws Exception {
+    @ChapterTest(since = 2)
+    void hostAndNoneNetworks(int chapter) throws Exception {
+        this.chapter = chapter;
         String hostNet = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
         String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         assertThat(ok("run", "--rm", "--network", "host", "busybox", "sh", "-c",
@@ -247,8 +254,9 @@ class NetworkingIT {
         ok("rm", "-f", "nonet");
     }
 
-    @Test
-    void rmRunRmStopAndSystemResetUnplugContainers() throws Exception {
+    @ChapterTest(since = 2)
+    void rmRunRmStopAndSystemResetUnplugContainers(int chapter) throws Exception {
+        this.chapter = chapter;
         int port = freePort();
         ok("run", "-d", "--name", "a", "-p", port + ":80", "busybox", "httpd", "-f", "-p", "80", "-h", "/etc");
         String veth = inspect("a").get("NetworkSettings").get("Networks").get("bridge").get("HostVeth").asText();
@@ -283,8 +291,9 @@ class NetworkingIT {
         assertThat(ok("system", "reset").stdout()).isEqualTo("nothing to remove\n");
     }
 
-    @Test
-    void badInputIsOneLineAndLeavesNothingHalfMade() throws Exception {
+    @ChapterTest(since = 2)
+    void badInputIsOneLineAndLeavesNothingHalfMade(int chapter) throws Exception {
+        this.chapter = chapter;
         int port;
         try (ServerSocket busy = new ServerSocket(0)) {
             port = busy.getLocalPort();
@@ -333,12 +342,21 @@ class NetworkingIT {
 
     // ---- helpers ---------------------------------------------------------------------------
 
+    /** jbox ARGS, with {@code run} and {@code create} on this test's chapter unless they name one. */
     private Cli.Result jbox(String... args) {
-        return Cli.jbox(store, args);
+        return Cli.jbox(store, onChapter(args));
     }
 
     private Cli.Result ok(String... args) {
-        return Cli.ok(store, args);
+        return Cli.ok(store, onChapter(args));
+    }
+
+    private String[] onChapter(String... args) {
+        List<String> argv = new ArrayList<>(List.of(args));
+        if (!argv.isEmpty() && List.of("run", "create").contains(argv.get(0)) && !argv.contains("--chapter")) {
+            argv.addAll(1, List.of("--chapter", Integer.toString(chapter)));
+        }
+        return argv.toArray(String[]::new);
     }
 
     private static void oneLineError(Cli.Result r, String fragment) {
