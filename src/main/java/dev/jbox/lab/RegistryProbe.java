@@ -152,10 +152,7 @@ final class RegistryProbe {
             chunked.append(broken, cut, piece.length);
             throw new LabProbe.Failed("a chunk whose body broke off after " + piece.length / 2 + " of its " + piece.length
                     + " bytes was accepted: append must throw");
-        } catch (IOException e) {
-            expect(chunked.size() == cut, "after a chunk broke off mid-way the upload holds " + chunked.size()
-                    + " bytes, not the " + cut + " before it: undo the chunk (file, size and hash)");
-        } catch (RegistryError e) {
+        } catch (IOException | RegistryError e) {
             expect(chunked.size() == cut, "after a chunk broke off mid-way the upload holds " + chunked.size()
                     + " bytes, not the " + cut + " before it: undo the chunk (file, size and hash)");
         }
