@@ -37,6 +37,7 @@ runc                  bench  runc
 crun                  bench  crun
 hyperfine             bench  hyperfine
 qemu-utils            bench  qemu-img
+time                  bench  /usr/bin/time
 '
 # Why each run package: the JDK and Maven build and run the engine; gcc and libc6-dev build
 # jbox-init (static C); busybox-static is the default image; the default bridge network sets up
@@ -48,7 +49,8 @@ qemu-utils            bench  qemu-img
 # skopeo, oci-image-tool and docker.io are the peers jbox save/load must interoperate with (SaveLoadPeersIT);
 # docker-registry (Distribution) is the peer jbox push/pull are tested against (DistributionIT).
 # The bench group: the peers the benchmarks compare against; qemu-utils for qemu-img, which makes
-# the qcow2 disks chapter 4's disk figures set against containers.
+# the qcow2 disks chapter 4's disk figures set against containers; GNU time for the CPU time and peak
+# memory of chapter 5's clients (jbox push/pull, skopeo).
 
 groups=run
 mode=install

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Removing a directory with everything in it, which the JDK has no single call for. */
+/** Removing a directory with everything in it, and measuring one, which the JDK has no single call for. */
 public final class FileTrees {
     private FileTrees() {
     }
@@ -23,6 +23,15 @@ public final class FileTrees {
             }
         } catch (IOException e) {
             throw new JboxException("cannot remove " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** The bytes of the regular files below {@code dir}; 0 if it is gone (or goes as we look). */
+    public static long size(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.jbox.image.Reference;
 import dev.jbox.image.StoredImage;
 import dev.jbox.layers.LayerDiff;
 import dev.jbox.layers.Snapshots;
+import dev.jbox.volumes.UserFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -382,13 +383,11 @@ public final class Builder {
         String workdir = c.workingDir == null || c.workingDir.isEmpty() ? "/" : c.workingDir;
         ImageState state = s.state;
         return cached(state, text, null, () -> {
-            if (c.user != null && !c.user.isEmpty() && !c.user.equals("root") && !c.user.startsWith("0")) {
-                out.line("[warning] RUN runs as root: this engine cannot switch to USER " + c.user + " yet");
-            }
             List<Path> lowers = lowers(state);
             Layer layer;
             try (MountedRoot root = MountedRoot.mount(scratch, lowers, true)) {
-                new RunStep(engine, options.network(), options.quiet(), options.out()).run(root, argv, env, workdir);
+                checkUser(in, root, c.user);
+                new RunStep(engine, options.network(), options.quiet(), options.out()).run(root, argv, env, workdir, c.user);
                 root.unmount();
                 layer = layer(root.upper(), root.scratch());
             }
@@ -397,6 +396,22 @@ public final class Builder {
         });
     }
     // end::run[]
+
+    /**
+     * The USER of a RUN resolved in the stage's root before its container is made, as Docker does
+     * at this step (an earlier RUN may have added the user): a name the image does not have fails
+     * with the Dockerfile's line. The container resolves it again the same way (UserFeature).
+     */
+    private void checkUser(Instruction in, MountedRoot root, String user) {
+        if (user == null || user.isEmpty()) {
+            return;
+        }
+        try {
+            UserFeature.resolveIn(root.merged(), user);
+        } catch (JboxException e) {
+            throw file.error(in, "cannot run as USER " + user + ": " + e.getMessage().replace("(--user ", "(USER "));
+        }
+    }
 
     private ImageState workdir(ImageState state, ConfigEdit c, String history) {
         List<Path> lowers = lowers(state);

@@ -15,9 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * RUN: the command in a container of chapter 3's engine whose root is the step's overlay mount,
- * with the environment, working directory and network of the build. Its output goes to the
- * build's output (to /dev/null with -q). The container is removed when it ends, whatever happens.
+ * RUN: the command in a container of chapter 4's engine whose root is the step's overlay mount
+ * (given as --rootfs, so the engine mounts no layers of its own), with the environment, working
+ * directory, network and USER of the build: chapter 4's user feature resolves the USER in the
+ * stage's own /etc/passwd and /etc/group, as for {@code jbox run --user}, and jbox-init takes it
+ * before the exec. Its output goes to the build's output (to /dev/null with -q). The container is
+ * removed when it ends, whatever happens.
  */
 // tag::run-step[]
 final class RunStep {
@@ -33,16 +36,19 @@ final class RunStep {
         this.out = out;
     }
 
-    /** Runs {@code argv} on {@code root}; an error if it fails (Docker's message and the command's exit code). */
-    void run(MountedRoot root, List<String> argv, List<String> env, String workdir) {
+    /**
+     * Runs {@code argv} on {@code root} as {@code user} (null or empty: root); an error if it
+     * fails (Docker's message and the command's exit code).
+     */
+    void run(MountedRoot root, List<String> argv, List<String> env, String workdir, String user) {
         makeWorkdir(root.merged(), workdir); // Docker creates it; the copy-up lands in this step's layer
         List<Integer> fds = new ArrayList<>();
         try {
             int in = open("/dev/null", Kernel.O_RDONLY, fds);
             int sink = quiet ? open("/dev/null", Kernel.O_WRONLY, fds) : -1;
             out.flush();
-            RunRequest request = RunRequest.rootfs(root.merged()).command(argv).chapter(3).env(env).workdir(workdir)
-                    .network(network).autoRemove(true)
+            RunRequest request = RunRequest.rootfs(root.merged()).command(argv).chapter(4).env(env).workdir(workdir)
+                    .user(user == null || user.isEmpty() ? null : user).network(network).autoRemove(true)
                     .stdio(new Launch.Stdio(in, quiet ? sink : 1, quiet ? sink : 2)).build();
             CreatedContainer c = engine.create(request);
             WaitStatus status;

@@ -4,6 +4,7 @@ import dev.jbox.JboxException;
 import dev.jbox.build.BuildOptions;
 import dev.jbox.build.Builder;
 import dev.jbox.kernel.Kernel;
+import dev.jbox.kernel.KernelException;
 import dev.jbox.layers.LayerDiff;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,13 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "build", description = "Build an image from a Dockerfile and a context directory.",
         customSynopsis = "jbox build [-t NAME[:TAG]]... [-f Dockerfile] [--build-arg K=V]... [-q] DIR")
 final class BuildCommand implements Callable<Integer> {
+    /**
+     * A build that fails exits 1, as {@code docker build} does whatever failed (a RUN's non-zero
+     * code, a bad Dockerfile, a missing context): Docker's CLI keeps 125 for {@code docker run}'s
+     * own failures and for bad flags, which stay 125 here too (picocli's usage errors).
+     */
+    static final int FAILED = 1;
+
     @picocli.CommandLine.Mixin
     HelpOption helpOption;
 
@@ -61,8 +69,12 @@ final class BuildCommand implements Callable<Integer> {
                 args.put(a, System.getenv(a)); // as Docker: a name alone takes the value of this environment
             }
         }
-        new Builder(main.store()).build(new BuildOptions(context, dockerfile, tags, args, quiet, noCache, network,
-                LayerDiff.sourceDateEpoch(), System.out, Kernel.isatty(1)));
+        try {
+            new Builder(main.store()).build(new BuildOptions(context, dockerfile, tags, args, quiet, noCache, network,
+                    LayerDiff.sourceDateEpoch(), System.out, Kernel.isatty(1)));
+        } catch (JboxException | KernelException e) {
+            throw new JboxException(FAILED, e.getMessage(), e);
+        }
         return 0;
     }
 }

@@ -160,17 +160,6 @@ public final class ImageStore {
         return found;
     }
 
-    /** The image a runtime of chapters 1-3 runs: a plain root directory (see {@link FlatRootfs}) and its config. */
-    public Image get(String reference) {
-        StoredImage image = resolve(reference);
-        return new Image(reference, flatRootfs(image), image.config().runConfig());
-    }
-
-    /** The image's plain root directory (see {@link FlatRootfs}), unpacked on first use. */
-    public Path flatRootfs(StoredImage image) {
-        return FlatRootfs.ensure(root.images(), image, content);
-    }
-
     /** The image whose plain root directory is {@code rootfs}, or null: how a container's record names its image. */
     public Digest imageOfRootfs(Path rootfs) {
         if (rootfs == null || !rootfs.getFileName().toString().equals("rootfs")
@@ -311,28 +300,35 @@ public final class ImageStore {
     // ---- removal -------------------------------------------------------------------------
 
     /**
-     * {@code jbox rmi}: by tag, the tag goes, and with the last tag the image (its manifest entry;
-     * the blobs go with {@link #prune}); by id, the image and all its tags. An image a container
-     * uses stays: refused without {@code force}, left untagged with it.
+     * {@code jbox rmi}, by Docker's rules (daemon/images/image_delete.go):
+     * <ul>
+     * <li>by tag, the tag goes, and with the last tag the image (its manifest entry; the blobs go
+     *     with {@link #prune});
+     * <li>by digest ({@code name@sha256:...}), that reference goes, never a tag: the store keeps no
+     *     digest references of its own (a digest names the manifest), so the image stays while a tag
+     *     holds it and goes when it had none;
+     * <li>by id, the image and its tag, or with {@code force} its several tags (refused without).
+     * </ul>
+     * An image a container uses stays: refused without {@code force}, left untagged with it.
      *
      * @param users image id -> a container that uses it
      * @return Docker's lines: "Untagged: ..." and "Deleted: ..."
      */
     public List<String> remove(String reference, boolean force, Map<Digest, String> users) {
         StoredImage image = resolve(reference);
-        boolean byTag = image.reference() != null && !HEX_PREFIX.matcher(reference.strip()).matches()
-                && image.reference().digest() == null;
+        boolean byId = image.reference() == null || HEX_PREFIX.matcher(reference.strip()).matches();
+        Reference named = byId ? null : image.reference();
         List<String> lines = new ArrayList<>();
         index.update(i -> {
             lines.clear();
             List<Descriptor> entries = i.manifests().stream().filter(d -> d.digest().equals(image.manifestDigest())).toList();
             List<Descriptor> tags = entries.stream().filter(d -> d.refName() != null).toList();
-            if (!byTag && tags.size() > 1 && !force) {
+            if (byId && tags.size() > 1 && !force) {
                 throw new JboxException("conflict: unable to delete " + image.id().shortHex() + " (must be forced) - image"
                         + " is referenced in multiple repositories; remove the tags one by one or use jbox rmi -f");
             }
-            List<Descriptor> untag = byTag
-                    ? tags.stream().filter(d -> d.refName().equals(image.reference().toString())).toList() : tags;
+            List<Descriptor> untag = byId ? tags
+                    : tags.stream().filter(d -> d.refName().equals(named.toString())).toList(); // none for a digest
             boolean last = untag.size() == tags.size();
             String user = users.get(image.id());
             if (last && user != null && !force) {
@@ -341,6 +337,9 @@ public final class ImageStore {
             }
             List<Descriptor> out = new ArrayList<>(i.manifests());
             out.removeAll(untag);
+            if (named != null && named.digest() != null) {
+                lines.add("Untagged: " + named.familiar());
+            }
             for (Descriptor d : untag) {
                 lines.add("Untagged: " + Reference.parse(d.refName()).familiar());
             }
@@ -413,7 +412,7 @@ public final class ImageStore {
         });
     }
 
-    /** STOPGAP (see {@link FlatRootfs}): the plain directories of images that are gone. */
+    /** The plain directories chapters 1-3 run images on (see dev.jbox.layers.FlatRootfs) of images that are gone. */
     private long removeFlatRootfs(Set<Digest> keep) {
         if (!Files.isDirectory(root.images())) {
             return 0;
@@ -428,7 +427,7 @@ public final class ImageStore {
                 boolean ours = name.matches("[a-f0-9]{64}") || (name.matches("\\.[a-f0-9]{64}\\.tmp-.*")
                         && Files.getLastModifiedTime(dir).toInstant().isBefore(java.time.Instant.now().minus(Duration.ofHours(1))));
                 if (ours && !keepHex.contains(name)) {
-                    freed += FlatRootfs.size(dir);
+                    freed += FileTrees.size(dir);
                     FileTrees.delete(dir);
                 }
             }

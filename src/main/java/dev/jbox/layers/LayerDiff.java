@@ -6,8 +6,6 @@ import dev.jbox.kernel.Kernel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -91,11 +89,12 @@ public final class LayerDiff {
         CountingStream counted = new CountingStream(new DigestOutputStream(out, blobHash));
         try {
             OutputStream compressed = compression == Compression.GZIP ? new GZIPOutputStream(counted, 1 << 16) : counted;
-            TarArchiveOutputStream tar = new TarArchiveOutputStream(new DigestOutputStream(compressed, tarHash));
+            TarXattrs.Writing xattrs = new TarXattrs.Writing(new DigestOutputStream(compressed, tarHash));
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(xattrs);
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
-            new Writer(upper, tar, clampTo).directory(upper, "");
+            new Writer(upper, tar, xattrs, clampTo).directory(upper, "");
             tar.finish();
             tar.flush();
             if (compressed instanceof GZIPOutputStream gzip) {
@@ -113,12 +112,14 @@ public final class LayerDiff {
     private final class Writer {
         private final Path upper;
         private final TarArchiveOutputStream tar;
+        private final TarXattrs.Writing xattrs;
         private final Long clampTo;
         private final Map<String, String> firstNameOfInode = new HashMap<>();
 
-        Writer(Path upper, TarArchiveOutputStream tar, Long clampTo) {
+        Writer(Path upper, TarArchiveOutputStream tar, TarXattrs.Writing xattrs, Long clampTo) {
             this.upper = upper;
             this.tar = tar;
+            this.xattrs = xattrs;
             this.clampTo = clampTo;
         }
 
@@ -195,13 +196,15 @@ public final class LayerDiff {
             return e;
         }
 
-        /** The extended attributes a layer may carry (see {@link LayerUnpacker#wanted}), in sorted order. */
+        /**
+         * The extended attributes a layer may carry (see {@link LayerUnpacker#wanted}), in sorted
+         * order, as their exact bytes: the library gets a placeholder, which {@link TarXattrs.Writing} replaces.
+         */
         private void xattrs(Path p, TarArchiveEntry e) {
             for (String xattr : Kernel.llistxattr(p.toString()).stream().sorted().toList()) {
                 byte[] value = Kernel.lgetxattr(p.toString(), xattr);
-                String text = value == null ? null : strictUtf8(value);
-                if (text != null && LayerUnpacker.wanted(xattr, text)) {
-                    e.addPaxHeader("SCHILY.xattr." + xattr, text);
+                if (value != null && LayerUnpacker.wanted(xattr)) {
+                    e.addPaxHeader(TarXattrs.PREFIX + xattr, xattrs.placeholder(value));
                 }
             }
         }
@@ -258,14 +261,6 @@ public final class LayerDiff {
     private static List<Path> sortedChildren(Path dir) throws IOException {
         try (Stream<Path> list = Files.list(dir)) {
             return list.sorted((x, y) -> x.getFileName().toString().compareTo(y.getFileName().toString())).toList();
-        }
-    }
-
-    private static String strictUtf8(byte[] value) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(value)).toString();
-        } catch (CharacterCodingException e) {
-            return null; // binary values (e.g. file capabilities) do not survive the tar library's PAX strings
         }
     }
 

@@ -10,7 +10,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -42,7 +41,6 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
  */
 public final class LayerUnpacker {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
-    private static final String XATTR = "SCHILY.xattr.";
 
     /** What was unpacked: the diff id (sha256 of the uncompressed tar), its size, the number of entries. */
     public record Unpacked(Digest diffId, long tarSize, int entries) {
@@ -77,7 +75,8 @@ public final class LayerUnpacker {
         try {
             Digest.Hashing tar = Digest.hashing("sha256", decompress(blob));
             Run run = new Run(tmp, layerName, new UnionView(lowersBaseFirst, disk));
-            int entries = run.unpackAll(new TarArchiveInputStream(tar.in()));
+            TarXattrs.Reading xattrs = new TarXattrs.Reading(tar.in());
+            int entries = run.unpackAll(new TarArchiveInputStream(xattrs), xattrs);
             tar.in().transferTo(OutputStream.nullOutputStream()); // the diff id covers the tar's padding too
             run.finish();
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -161,7 +160,7 @@ public final class LayerUnpacker {
     }
 
     /** A directory entry, whose times are set once nothing more is written inside it. */
-    private record Directory(Path path, TarArchiveEntry entry) {
+    private record Directory(Path path, TarArchiveEntry entry, Map<String, byte[]> xattrs) {
     }
 
     /** One unpacking: the temporary root, what this layer made, the directories whose times are set last. */
@@ -181,12 +180,12 @@ public final class LayerUnpacker {
             this.lowers = lowers;
         }
 
-        int unpackAll(TarArchiveInputStream tar) throws IOException {
+        int unpackAll(TarArchiveInputStream tar, TarXattrs.Reading xattrs) throws IOException {
             int count = 0;
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                 entryName = e.getName();
                 try {
-                    unpack(e, tar);
+                    unpack(e, xattrs.of(e), tar);
                 } catch (IllegalArgumentException bad) {
                     throw refuse(bad.getMessage());
                 } catch (KernelException k) {
@@ -207,13 +206,13 @@ public final class LayerUnpacker {
                     + "; nothing of the layer was kept");
         }
 
-        private void unpack(TarArchiveEntry e, InputStream data) throws IOException {
+        private void unpack(TarArchiveEntry e, Map<String, byte[]> xattrs, InputStream data) throws IOException {
             List<String> parts = components(e.getName());
             if (parts.isEmpty()) {
                 if (!e.isDirectory()) {
                     throw new IllegalArgumentException("replaces the layer's root with a non-directory");
                 }
-                directories.add(new Directory(root, e));
+                directories.add(new Directory(root, e, xattrs));
                 return;
             }
             String base = parts.get(parts.size() - 1);
@@ -239,7 +238,7 @@ public final class LayerUnpacker {
                     Files.createDirectory(path);
                 }
                 explicitDirs.add(rel);
-                directories.add(new Directory(path, e));
+                directories.add(new Directory(path, e, xattrs));
             } else if (e.isSymbolicLink()) {
                 if (!staysInside(parentParts.size(), e.getLinkName())) {
                     throw new IllegalArgumentException("is a symbolic link to '" + e.getLinkName()
@@ -247,7 +246,7 @@ public final class LayerUnpacker {
                 }
                 clear(path);
                 Files.createSymbolicLink(path, Path.of(e.getLinkName()));
-                own(path, e, true);
+                own(path, e, xattrs, true);
             } else if (e.isLink()) {
                 Path existing = hardlinkTarget(e.getLinkName());
                 clear(path);
@@ -257,7 +256,7 @@ public final class LayerUnpacker {
             } else if (e.isFile()) {
                 clear(path);
                 Files.copy(data, path); // O_EXCL: never opens what a symbolic link points to
-                own(path, e, false);
+                own(path, e, xattrs, false);
             } else {
                 throw new IllegalArgumentException("has a tar entry type jbox does not unpack");
             }
@@ -336,16 +335,16 @@ public final class LayerUnpacker {
         }
 
         /** Owner, mode, extended attributes and modification time, in that order (chown clears setuid). */
-        private void own(Path path, TarArchiveEntry e, boolean symlink) throws IOException {
+        private void own(Path path, TarArchiveEntry e, Map<String, byte[]> xattrs, boolean symlink) throws IOException {
             String p = path.toString();
             if (asRoot) {
                 Kernel.lchown(p, Math.toIntExact(e.getLongUserId()), Math.toIntExact(e.getLongGroupId()));
             }
             if (!symlink) {
                 Kernel.chmod(p, e.getMode() & 07777);
-                for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
-                    if (h.getKey().startsWith(XATTR) && wanted(h.getKey().substring(XATTR.length()), h.getValue())) {
-                        Kernel.lsetxattr(p, h.getKey().substring(XATTR.length()), h.getValue().getBytes(StandardCharsets.UTF_8));
+                for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
+                    if (wanted(x.getKey())) {
+                        Kernel.lsetxattr(p, x.getKey(), x.getValue()); // the exact bytes (see TarXattrs)
                     }
                 }
             }
@@ -358,7 +357,7 @@ public final class LayerUnpacker {
             for (int i = directories.size() - 1; i >= 0; i--) {
                 Directory d = directories.get(i);
                 rootListed |= d.path().equals(root);
-                own(d.path(), d.entry(), false);
+                own(d.path(), d.entry(), d.xattrs(), false);
             }
             if (!rootListed) {
                 Kernel.chmod(root.toString(), 0755); // the temporary directory was private while we wrote
@@ -368,11 +367,9 @@ public final class LayerUnpacker {
 
     /**
      * Which extended attributes of a layer are kept. {@code trusted.*} never: overlayfs keeps its
-     * own bookkeeping there, and a layer must not forge a whiteout or a redirect. Values that are
-     * not text are skipped too, since the tar library reads PAX values as UTF-8.
+     * own bookkeeping there, and a layer must not forge a whiteout or a redirect.
      */
-    static boolean wanted(String name, String value) {
-        boolean namespace = name.startsWith("user.") || name.equals("security.capability");
-        return namespace && value.indexOf('\uFFFD') < 0;
+    static boolean wanted(String name) {
+        return name.startsWith("user.") || name.equals("security.capability");
     }
 }

@@ -186,7 +186,7 @@ class BuildIT {
     void aFailingRunLeavesNoMountContainerTagOrScratch() throws Exception {
         Files.writeString(context.resolve("Dockerfile"), "FROM busybox\nRUN echo started > /f && exit 3\n");
         Cli.Result r = build("-t", "broken", context.toString());
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1); // as docker build: 1, whatever the command returned
         assertThat(r.stdout()).contains("started"); // (to the output, not to the layer)
         assertThat(r.stderr().strip()).isEqualTo("jbox: The command '/bin/sh -c echo started > /f && exit 3' returned a"
                 + " non-zero code: 3; fix the command (the build stopped at this step)");
@@ -198,7 +198,39 @@ class BuildIT {
 
         Files.writeString(context.resolve("Dockerfile"), "FROM busybox\nCOPY missing.txt /\n");
         Cli.Result missing = build("-t", "broken", context.toString());
-        Cli.assertOneLineError(missing, "Dockerfile:2: COPY failed: 'missing.txt' not found in");
+        assertOneLineFailure(missing, "Dockerfile:2: COPY failed: 'missing.txt' not found in");
+    }
+
+    @Test
+    void runRunsAsTheUserInEffectAndInTheShellOfShell() throws Exception {
+        Files.writeString(context.resolve("Dockerfile"), """
+                FROM busybox
+                USER nobody
+                RUN id -u > /tmp/by-name && id -g >> /tmp/by-name && echo "$HOME" >> /tmp/by-name
+                USER 1000:1000
+                RUN id -u > /tmp/by-number && id -g >> /tmp/by-number
+                USER root
+                SHELL ["/bin/busybox", "env", "SHELL_SEEN=shell-form", "/bin/sh", "-c"]
+                RUN echo "$SHELL_SEEN" > /tmp/shell
+                """);
+        Cli.Result r = build("-t", "users", context.toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).doesNotContain("[warning]");
+        Cli.Result files = Cli.ok(store, "run", "--rm", "users", "cat", "/tmp/by-name", "/tmp/by-number", "/tmp/shell");
+        assertThat(files.stdout().lines().toList())
+                .containsExactly("65534", "65534", "/nonexistent", "1000", "1000", "shell-form");
+
+        Files.writeString(context.resolve("Dockerfile"), "FROM busybox\nUSER nosuchuser\nRUN true\n");
+        Cli.Result unknown = build("-t", "nouser", context.toString());
+        assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(1);
+        assertOneLineFailure(unknown, "Dockerfile:3: cannot run as USER nosuchuser: no user 'nosuchuser' in the image's /etc/passwd");
+        assertThat(Cli.ok(store, "ps", "-a", "-q").stdout()).isEmpty();
+    }
+
+    /** A failed build: exit 1 (as docker build), one line on stderr. */
+    private static void assertOneLineFailure(Cli.Result r, String fragment) {
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stderr().strip()).startsWith("jbox: ").contains(fragment).doesNotContain("\n");
     }
 
     /** The entries of an image's top layer: "path uid:gid mtime". */

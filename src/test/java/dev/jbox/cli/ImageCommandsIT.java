@@ -96,6 +96,125 @@ class ImageCommandsIT {
     }
 
     @Test
+    void rmiOfADigestRemovesThatReferenceAndAnIdWithSeveralTagsNeedsForce() throws Exception {
+        Cli.ok(store, "tag", "busybox", "app:v1");
+        Cli.ok(store, "tag", "busybox", "app:v2");
+        JsonNode image = new ObjectMapper().readTree(Cli.ok(store, "image", "inspect", "app:v1").stdout()).get(0);
+        String byDigest = image.get("RepoDigests").get(0).asText(); // busybox@sha256:<manifest>
+        String id = image.get("Id").asText().substring("sha256:".length(), 19);
+
+        // A digest names the manifest: that reference goes, the tags (of any repository) hold the image.
+        assertThat(Cli.ok(store, "rmi", byDigest).stdout()).isEqualTo("Untagged: " + byDigest + "\n");
+        assertThat(Cli.ok(store, "images", "--format", "{{.Repository}}:{{.Tag}}").stdout().lines().sorted().toList())
+                .containsExactly("app:v1", "app:v2", "busybox:latest");
+
+        oneLineError(Cli.jbox(store, "rmi", id), "unable to delete " + id, "must be forced", "jbox rmi -f");
+        assertThat(Cli.ok(store, "images", "-q").stdout()).isEqualTo(id + "\n");
+        var forced = lines(Cli.ok(store, "rmi", "-f", id));
+        assertThat(forced).containsExactlyInAnyOrder("Untagged: app:v1", "Untagged: app:v2", "Untagged: busybox:latest",
+                forced.get(forced.size() - 1));
+        assertThat(forced.get(forced.size() - 1)).startsWith("Deleted: sha256:");
+        assertThat(Cli.ok(store, "images", "--format", "{{.Repository}}:{{.Tag}}").stdout())
+                .doesNotContain("app:"); // (the listing makes the built-in busybox again)
+
+        // An image no tag holds any more (a pull by digest stores one so, too) goes with its digest reference.
+        Path root = Files.createDirectories(store.resolve("import-root"));
+        Files.writeString(root.resolve("hello.txt"), "hello\n");
+        Path tar = store.resolve("root.tar");
+        assertThat(new ProcessBuilder("tar", "-cf", tar.toString(), "-C", root.toString(), ".").start().waitFor()).isZero();
+        Cli.ok(store, "import", tar.toString(), "solo:1");
+        String solo = new ObjectMapper().readTree(Cli.ok(store, "image", "inspect", "solo:1").stdout()).get(0)
+                .get("RepoDigests").get(0).asText();
+        Cli.ok(store, "tag", "busybox", "solo:1"); // the imported image stays, untagged
+        var gone = lines(Cli.ok(store, "rmi", solo));
+        assertThat(gone).containsExactly("Untagged: " + solo, gone.get(1));
+        assertThat(gone.get(1)).startsWith("Deleted: sha256:");
+        assertThat(Cli.ok(store, "images", "--format", "{{.Repository}}:{{.Tag}}").stdout().lines().sorted().toList())
+                .containsExactly("busybox:latest", "solo:1"); // no <none> left
+    }
+
+    /**
+     * Two {@code jbox load} processes of one archive started together, then a load racing
+     * {@code image prune -a}: each exits 0, the store holds one good copy, and no temporary file,
+     * lease or half-written blob stays. (The two JVMs start at once; their overlap is likely, not forced.)
+     */
+    @Test
+    void concurrentLoadProcessesLeaveOneGoodCopy() throws Exception {
+        Path source = store.resolve("source");
+        Path root = Files.createDirectories(store.resolve("import-root"));
+        byte[] noise = new byte[16 << 20]; // a layer large enough that the two loads overlap
+        new java.util.Random(12).nextBytes(noise);
+        Files.write(root.resolve("noise.bin"), noise);
+        Path tar = store.resolve("root.tar");
+        assertThat(new ProcessBuilder("tar", "-cf", tar.toString(), "-C", root.toString(), ".").start().waitFor()).isZero();
+        Cli.ok(source, "import", tar.toString(), "app:v1");
+        Path archive = store.resolve("app.tar");
+        Cli.ok(source, "save", "-o", archive.toString(), "app:v1");
+        Path target = store.resolve("target");
+        try {
+            var results = together(() -> Cli.jbox(target, "load", "-i", archive.toString()),
+                    () -> Cli.jbox(target, "load", "-i", archive.toString()));
+            for (Cli.Result r : results) {
+                assertThat(r.exitCode()).as(r.toString()).isZero();
+                assertThat(r.stdout()).isEqualTo("Loaded image: app:v1\n");
+            }
+            assertThat(Cli.ok(target, "images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").stdout())
+                    .isEqualTo(Cli.ok(source, "images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").stdout());
+            assertGoodCopy(target);
+
+            Cli.ok(target, "rmi", "app:v1");
+            var raced = together(() -> Cli.jbox(target, "load", "-i", archive.toString()),
+                    () -> Cli.jbox(target, "image", "prune", "-a", "-f"));
+            assertThat(raced.get(0).exitCode()).as(raced.get(0).toString()).isZero();
+            assertThat(raced.get(1).exitCode()).as(raced.get(1).toString()).isZero();
+            assertGoodCopy(target); // the lease kept the load's blobs from the prune
+        } finally {
+            Cli.removeAll(source);
+            Cli.removeAll(target);
+        }
+    }
+
+    @SafeVarargs
+    private static List<Cli.Result> together(java.util.concurrent.Callable<Cli.Result>... commands) throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(commands.length);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Cli.Result>> running = new java.util.ArrayList<>();
+            for (var c : commands) {
+                running.add(pool.submit(() -> {
+                    start.await();
+                    return c.call();
+                }));
+            }
+            start.countDown();
+            List<Cli.Result> out = new java.util.ArrayList<>();
+            for (var f : running) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** app:v1 is whole (every blob has the digest it is named by), and the ingest directory holds only its lock. */
+    private static void assertGoodCopy(Path target) throws Exception {
+        Cli.ok(target, "image", "inspect", "app:v1");
+        try (Stream<Path> ingest = Files.list(target.resolve("image-ingest"))) {
+            assertThat(ingest.map(p -> p.getFileName().toString()).toList()).allMatch(n -> n.equals("lock"));
+        }
+        List<Path> blobs;
+        try (Stream<Path> s = Files.list(target.resolve("image-store/blobs/sha256"))) {
+            blobs = s.toList();
+        }
+        assertThat(Cli.ok(target, "images", "--format", "{{.Repository}}:{{.Tag}}").stdout().lines()
+                .filter(l -> l.startsWith("app:")).toList()).containsExactly("app:v1");
+        for (Path blob : blobs) { // nothing half-written or temporary among them
+            assertThat(dev.jbox.image.Digest.sha256(Files.readAllBytes(blob)).hex()).isEqualTo(blob.getFileName().toString());
+        }
+    }
+
+    @Test
     void badReferencesAndMissingImagesGetOneLine() {
         oneLineError(Cli.jbox(store, "rmi", "no-such"), "no such image: 'no-such'", "jbox images");
         oneLineError(Cli.jbox(store, "image", "inspect", "Busybox"), "invalid image name 'Busybox'", "lower-case");

@@ -58,6 +58,43 @@ class LayerDiffTest {
     }
 
     @Test
+    void binaryXattrsRoundTripThroughALayerByteForByte() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name")); // security.* needs CAP_SETFCAP
+        Path upper = Files.createDirectories(tmp.resolve("upper"));
+        Files.createDirectories(upper.resolve("dir"));
+        // A name past 100 bytes: the library writes a PAX path record of its own beside the attributes.
+        Path file = upper.resolve("dir/" + "n".repeat(120));
+        Files.writeString(file, "x");
+        dev.jbox.kernel.Kernel.lsetxattr(file.toString(), "user.bin", LayerUnpackerTest.BINARY);
+        dev.jbox.kernel.Kernel.lsetxattr(upper.resolve("dir").toString(), "user.text", "hello".getBytes());
+        if (root) {
+            dev.jbox.kernel.Kernel.lsetxattr(file.toString(), "security.capability", LayerUnpackerTest.CAPABILITY);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        LayerDiff.Layer layer = diff.write(upper, out, LayerDiff.Compression.NONE, null);
+        assertThat(layer.diffId()).isEqualTo(Digest.sha256(out.toByteArray())); // the digest is of the bytes as rewritten
+
+        Path again = tmp.resolve("again");
+        new LayerUnpacker(disk).unpack(new ByteArrayInputStream(out.toByteArray()), again, "round trip", List.of());
+        Path back = again.resolve("dir/" + "n".repeat(120));
+        assertThat(dev.jbox.kernel.Kernel.lgetxattr(back.toString(), "user.bin")).isEqualTo(LayerUnpackerTest.BINARY);
+        assertThat(dev.jbox.kernel.Kernel.lgetxattr(again.resolve("dir").toString(), "user.text")).isEqualTo("hello".getBytes());
+        assertThat(back).hasContent("x");
+
+        if (root) { // and GNU tar, a reader of its own, finds the same bytes
+            assertThat(dev.jbox.kernel.Kernel.lgetxattr(back.toString(), "security.capability")).isEqualTo(LayerUnpackerTest.CAPABILITY);
+            Path tar = tmp.resolve("layer.tar");
+            Files.write(tar, out.toByteArray());
+            Path gnu = Files.createDirectories(tmp.resolve("gnu"));
+            LayerUnpackerTest.run("tar", "--xattrs", "--xattrs-include=*", "-xpf", tar.toString(), "-C", gnu.toString());
+            assertThat(dev.jbox.kernel.Kernel.lgetxattr(gnu.resolve("dir/" + "n".repeat(120)).toString(), "security.capability"))
+                    .isEqualTo(LayerUnpackerTest.CAPABILITY);
+            assertThat(dev.jbox.kernel.Kernel.lgetxattr(gnu.resolve("dir/" + "n".repeat(120)).toString(), "user.bin"))
+                    .isEqualTo(LayerUnpackerTest.BINARY);
+        }
+    }
+
+    @Test
     void sourceDateEpochIsReadFromTheEnvironmentOnlyWhenSet() {
         // The test JVM's environment cannot be changed; it has no SOURCE_DATE_EPOCH under Maven.
         if (System.getenv("SOURCE_DATE_EPOCH") == null) {

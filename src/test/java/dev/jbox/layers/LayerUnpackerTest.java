@@ -187,6 +187,100 @@ class LayerUnpackerTest {
         }
     }
 
+    /** What {@code setcap cap_setuid,cap_net_raw+ep} writes (getfattr -e hex: 0x0100000280200000...): not UTF-8. */
+    static final byte[] CAPABILITY = {1, 0, 0, 2, (byte) 0x80, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static final byte[] BINARY = {(byte) 0xff, (byte) 0xfe, 0, 'a', (byte) 0xc3};
+
+    /** A PAX header entry ('x') whose records are written byte for byte, as Go's archive/tar writes them. */
+    static PaxEntry pax(java.util.Map<String, byte[]> records) {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        records.forEach((k, v) -> {
+            byte[] key = k.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int body = key.length + v.length + 3;
+            int len = body + String.valueOf(body).length();
+            len = body + String.valueOf(len).length();
+            data.writeBytes((len + " " + k + "=").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            data.writeBytes(v);
+            data.write('\n');
+        });
+        return new PaxEntry(TestTar.entry("PaxHeaders/f", TarConstants.LF_PAX_EXTENDED_HEADER_LC, 0644),
+                data.toByteArray());
+    }
+
+    record PaxEntry(org.apache.commons.compress.archivers.tar.TarArchiveEntry entry, byte[] data) {
+    }
+
+    @Test
+    void binaryXattrValuesKeepTheirExactBytes() throws IOException {
+        boolean root = "root".equals(System.getProperty("user.name")); // security.* needs CAP_SETFCAP
+        var fileRecords = new java.util.LinkedHashMap<String, byte[]>();
+        fileRecords.put("SCHILY.xattr.user.bin", BINARY);
+        if (root) {
+            fileRecords.put("SCHILY.xattr.security.capability", CAPABILITY);
+        }
+        var f = pax(fileRecords);
+        var d = pax(java.util.Map.of("SCHILY.xattr.user.dir", new byte[] {(byte) 0x80}));
+        byte[] tar = new TestTar().entry(f.entry(), f.data()).file("f", "x")
+                .file("plain", "no attributes")
+                .entry(d.entry(), d.data()).dir("d/")
+                .bytes();
+        Path target = tmp.resolve("l");
+        unpacker.unpack(new ByteArrayInputStream(tar), target, "t", List.of());
+        assertThat(dev.jbox.kernel.Kernel.lgetxattr(target.resolve("f").toString(), "user.bin")).isEqualTo(BINARY);
+        if (root) {
+            assertThat(dev.jbox.kernel.Kernel.lgetxattr(target.resolve("f").toString(), "security.capability")).isEqualTo(CAPABILITY);
+        }
+        assertThat(dev.jbox.kernel.Kernel.llistxattr(target.resolve("plain").toString())).isEmpty();
+        assertThat(dev.jbox.kernel.Kernel.lgetxattr(target.resolve("d").toString(), "user.dir")).isEqualTo(new byte[] {(byte) 0x80});
+    }
+
+    @Test
+    void binaryXattrsFollowGnuLongNamesAndGlobalHeaders() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes);
+        tar.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_GNU);
+        var g = TestTar.entry("pax_global_header", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, 0644);
+        g.addPaxHeader("comment", "a global header"); // the library writes a global header's records itself
+        tar.putArchiveEntry(g); // (and closes it)
+        var x = pax(java.util.Map.of("SCHILY.xattr.user.bin", BINARY));
+        String longName = "n".repeat(150);
+        for (var entry : List.of(x,
+                new PaxEntry(TestTar.entry(longName, TarConstants.LF_NORMAL, 0644), "data".getBytes()),
+                new PaxEntry(TestTar.entry("after", TarConstants.LF_NORMAL, 0644), "more".getBytes()))) {
+            entry.entry().setSize(entry.data().length);
+            tar.putArchiveEntry(entry.entry());
+            tar.write(entry.data());
+            tar.closeArchiveEntry();
+        }
+        tar.finish();
+        Path target = tmp.resolve("l");
+        unpacker.unpack(new ByteArrayInputStream(bytes.toByteArray()), target, "t", List.of());
+        assertThat(dev.jbox.kernel.Kernel.lgetxattr(target.resolve(longName).toString(), "user.bin")).isEqualTo(BINARY);
+        assertThat(target.resolve(longName)).hasContent("data");
+        assertThat(dev.jbox.kernel.Kernel.llistxattr(target.resolve("after").toString())).isEmpty();
+    }
+
+    @Test
+    void aLayerGnuTarWroteWithACapabilityKeepsIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "setcap needs root");
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("ping"), "#!/bin/sh\n");
+        Files.writeString(src.resolve("other"), "plain\n");
+        run("setcap", "cap_setuid,cap_net_raw+ep", src.resolve("ping").toString());
+        Path tar = tmp.resolve("gnu.tar");
+        run("tar", "--format=posix", "--xattrs", "--xattrs-include=*", "-cf", tar.toString(), "-C", src.toString(), ".");
+        Path target = tmp.resolve("l");
+        unpacker.unpack(Files.newInputStream(tar), target, "gnu", List.of());
+        assertThat(dev.jbox.kernel.Kernel.lgetxattr(target.resolve("ping").toString(), "security.capability")).isEqualTo(CAPABILITY);
+        assertThat(dev.jbox.kernel.Kernel.llistxattr(target.resolve("other").toString())).isEmpty();
+    }
+
+    static void run(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", argv) + ": " + out).isZero();
+    }
+
     @Test
     void kernelCallsOfLayersNameThemselves() {
         assertThatThrownBy(() -> dev.jbox.kernel.Kernel.lsetxattr("/no/such/file", "user.x", new byte[] {1}))

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jbox.JboxException;
 import dev.jbox.DataRoot;
-import dev.jbox.image.Image;
 import dev.jbox.image.ImageStore;
+import dev.jbox.layers.FlatRootfs;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.lifecycle.ShimStatus;
 import dev.jbox.runtime.ContainerProcess;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NamespaceRuntimeIT {
     @TempDir
     static Path store;
-    static Image busybox;
+    static Path busybox;
     static NamespaceRuntime runtime;
 
     @TempDir
@@ -37,13 +37,14 @@ class NamespaceRuntimeIT {
     @BeforeAll
     static void setUp() {
         Kernel.warmUp();
-        busybox = new ImageStore(new DataRoot(store)).get("busybox");
+        ImageStore images = new ImageStore(new DataRoot(store));
+        busybox = FlatRootfs.ensure(new DataRoot(store), images, images.resolve("busybox"));
         runtime = new NamespaceRuntime(NativeTools.path(new DataRoot(store), "jbox-init"));
     }
 
     /** What chapter 2's namespaces feature puts in a spec: every namespace and Docker's protected paths. */
     private static ContainerSpec.Builder spec(String... command) {
-        return ContainerSpec.builder(busybox.rootfs(), List.of(command)).namespaces(EnumSet.allOf(Namespace.class))
+        return ContainerSpec.builder(busybox, List.of(command)).namespaces(EnumSet.allOf(Namespace.class))
                 .readonlyPaths(RootFilesystem.READ_ONLY_PATHS).maskedPaths(RootFilesystem.MASKED_PATHS);
     }
 

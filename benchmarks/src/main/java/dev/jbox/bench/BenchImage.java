@@ -1,8 +1,10 @@
 package dev.jbox.bench;
 
 import dev.jbox.DataRoot;
-import dev.jbox.image.Image;
+import dev.jbox.image.ImageConfig;
 import dev.jbox.image.ImageStore;
+import dev.jbox.image.StoredImage;
+import dev.jbox.layers.FlatRootfs;
 import dev.jbox.kernel.Kernel;
 import dev.jbox.kernel.WaitStatus;
 import dev.jbox.engine.Engine;
@@ -24,12 +26,16 @@ import java.util.List;
 public final class BenchImage implements AutoCloseable {
     private final Path storeRoot;
     private final DataRoot store;
-    private final Image image;
+    private final Path rootfs;
+    private final ImageConfig config;
 
     private BenchImage(Path storeRoot) {
         this.storeRoot = storeRoot;
         this.store = new DataRoot(storeRoot);
-        this.image = new ImageStore(store).get(ImageStore.DEFAULT_IMAGE);
+        ImageStore images = new ImageStore(store);
+        StoredImage image = images.resolve(ImageStore.DEFAULT_IMAGE);
+        this.rootfs = FlatRootfs.ensure(store, images, image); // the plain directory chapters 1-3 run on
+        this.config = image.config().runConfig();
     }
 
     /** Makes the image now, so nothing timed later pays for it. */
@@ -53,7 +59,7 @@ public final class BenchImage implements AutoCloseable {
     }
 
     public Path rootfs() {
-        return image.rootfs();
+        return rootfs;
     }
 
     /** The runtime of chapter {@code chapter}'s engine (without its features: no network, no cgroup). */
@@ -66,7 +72,7 @@ public final class BenchImage implements AutoCloseable {
      * namespaces feature gives a container: every namespace, a host name, Docker's protected paths.
      */
     public ContainerSpec.Builder spec(List<String> command) {
-        return ContainerSpec.builder(image.rootfs(), command).env(image.config().env())
+        return ContainerSpec.builder(rootfs, command).env(config.env())
                 .namespaces(EnumSet.allOf(Namespace.class)).hostname("jbox")
                 .readonlyPaths(RootFilesystem.READ_ONLY_PATHS).maskedPaths(RootFilesystem.MASKED_PATHS);
     }

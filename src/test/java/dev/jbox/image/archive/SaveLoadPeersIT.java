@@ -125,11 +125,13 @@ class SaveLoadPeersIT {
         assertThat(jbox("run", "--rm", "--chapter", "3", "--network", "none", "skopeo/busy:v1", "sh", "-c", "echo ran; busybox cat /made-by")
                 .stdout()).isEqualTo("ran\numoci\n");
 
-        // zstd layers from a real peer: loaded and checked (the chapter-3 flat root reads plain and gzip only)
+        // zstd layers from a real peer: loaded, checked, and run on chapter 3's plain directory
         Path zstd = dir.resolve("skopeo-zstd.tar");
         ok("skopeo", "copy", "--dest-compress-format", "zstd", "oci:" + layout + ":base", "oci-archive:" + zstd + ":docker.io/skopeo/zstd:v1");
         assertThat(jbox("load", "-i", zstd.toString()).stdout()).isEqualTo("Loaded image: skopeo/zstd:v1\n");
         assertThat(jbox("image", "inspect", "skopeo/zstd:v1").stdout()).contains("\"sha256:");
+        assertThat(jbox("run", "--rm", "--chapter", "3", "--network", "none", "skopeo/zstd:v1", "busybox", "cat", "/made-by")
+                .stdout()).isEqualTo("umoci\n");
     }
 
     @Test

@@ -37,15 +37,6 @@ final class DockerApi {
         }
     }
 
-    /** Whether the daemon answers {@code GET /_ping}. */
-    boolean ping() {
-        try {
-            return call("GET", "/_ping", null).status() == 200;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** Sends one request; a status of 400 or more is an error that names the call and Docker's message. */
     Response request(String method, String path, String json) {
         try {

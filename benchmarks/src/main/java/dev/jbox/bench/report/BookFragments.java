@@ -30,7 +30,7 @@ final class BookFragments {
 
     static List<Path> write(Path dir, ResultFiles files, Tables tables, Summary summary) throws IOException {
         BookFragments book = new BookFragments(dir, files, tables, summary);
-        return List.of(book.baselines(), book.chroot(), book.namespaces(), book.cgroups(), book.layers());
+        return List.of(book.baselines(), book.chroot(), book.namespaces(), book.cgroups(), book.layers(), book.registry());
     }
 
     private Path baselines() throws IOException {
@@ -117,6 +117,25 @@ final class BookFragments {
         }
         image(a, Report.CHAPTER4_CHART, "Chapter 4: a start on an overlay, copy-up, build and layer extraction (medians, log scale)");
         return save("04-layers", a);
+    }
+
+    private Path registry() throws IOException {
+        StringBuilder a = start("05-registry");
+        Chapter5 chapter5 = new Chapter5(files);
+        paragraphs(a, chapter5.findings());
+        if (chapter5.measured()) {
+            files.registry.setup().notes().forEach(n -> a.append("* ").append(n).append('\n'));
+            a.append("* Versions: ").append(literal(files.registry.setup().distribution() + "; " + files.registry.setup().skopeo()
+                    + "; " + files.registry.setup().java())).append("\n\n");
+        }
+        table(a, chapter5.servers());
+        table(a, chapter5.clients());
+        table(a, chapter5.floors());
+        table(a, chapter5.blobGet());
+        table(a, chapter5.concurrent());
+        table(a, chapter5.memory());
+        image(a, Report.CHAPTER5_CHART, "Chapter 5: push and pull by client, against jbox's server and Distribution (medians, log scale)");
+        return save("05-registry", a);
     }
 
     private StringBuilder start(String name) {

@@ -21,12 +21,14 @@ public final class Report {
     static final String CHAPTER3_CHART = "chapter3-start.png";
     static final String CHAPTER3_WORK_CHART = "chapter3-workloads.png";
     static final String CHAPTER4_CHART = "chapter4-layers.png";
+    static final String CHAPTER5_CHART = "chapter5-registry.png";
 
     private final ResultFiles files;
     private final Tables tables;
     private final Summary summary;
     private final Chapter3 chapter3;
     private final Chapter4 chapter4;
+    private final Chapter5 chapter5;
     private final StringBuilder md = new StringBuilder();
 
     private Report(ResultFiles files) {
@@ -35,6 +37,7 @@ public final class Report {
         this.summary = new Summary(files);
         this.chapter3 = new Chapter3(files);
         this.chapter4 = new Chapter4(files);
+        this.chapter5 = new Chapter5(files);
     }
 
     public static void main(String[] args) {
@@ -85,6 +88,11 @@ public final class Report {
             LatencyChart.write(dir.resolve(CHAPTER4_CHART), "Chapter 4: a start on an overlay, copy-up, build, extraction",
                     chapter4.chartRows());
         }
+        Chapter5 chapter5 = new Chapter5(files);
+        if (chapter5.measured()) {
+            RegistryChart.write(dir.resolve(CHAPTER5_CHART), "Chapter 5: push and pull, jbox's server against Distribution",
+                    chapter5.chartBars());
+        }
     }
 
     /** The main chart: chapter 1's warm starts, chapter 2's with all namespaces, whole processes, VM boots. */
@@ -122,6 +130,7 @@ public final class Report {
         findings.addAll(summary.chapter2());
         findings.addAll(chapter3.findings());
         findings.addAll(chapter4.findings());
+        findings.addAll(chapter5.findings());
         findings.forEach(f -> line("- " + f));
         line("");
         heading("1. Chapter 1 in a warm engine");
@@ -202,6 +211,20 @@ public final class Report {
             line("");
         }
         image(CHAPTER4_CHART, "chapter 4: start, copy-up, build and extraction, log scale");
+        heading("11. Chapter 5: the registry");
+        if (chapter5.measured()) {
+            files.registry.setup().notes().forEach(n -> line("- " + n));
+            line("- Versions: " + files.registry.setup().distribution() + "; " + files.registry.setup().skopeo() + "; "
+                    + files.registry.setup().java() + ".");
+            line("");
+        }
+        table(chapter5.servers(), "benchmarks/run registry");
+        table(chapter5.clients(), "benchmarks/run registry");
+        table(chapter5.floors(), "benchmarks/run registry");
+        table(chapter5.blobGet(), "benchmarks/run registry");
+        table(chapter5.concurrent(), "benchmarks/run registry");
+        table(chapter5.memory(), "benchmarks/run registry");
+        image(CHAPTER5_CHART, "chapter 5: push and pull by client and server, log scale");
         if (Files.exists(files.dir.resolve(CHART))) {
             line("![start latency, log scale](" + CHART + ")");
         }

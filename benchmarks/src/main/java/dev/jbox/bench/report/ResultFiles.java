@@ -7,6 +7,7 @@ import dev.jbox.bench.NamespaceResults;
 import dev.jbox.bench.NamespaceRounds;
 import dev.jbox.bench.cgroups.CgroupResults;
 import dev.jbox.bench.layers.LayersResults;
+import dev.jbox.bench.registry.RegistryResults;
 import dev.jbox.bench.Stats;
 import dev.jbox.bench.memory.MemoryResults;
 import dev.jbox.bench.net.NetResults;
@@ -37,6 +38,7 @@ final class ResultFiles {
     static final String NET = "net.json";
     static final String CGROUPS = "cgroups.json";
     static final String LAYERS = "layers.json";
+    static final String REGISTRY = "registry.json";
     private static final String START_BENCHMARK = "dev.jbox.bench.StartBenchmark.";
     /** The benchmarks in the order that tells the story, from a bare spawn to a container. */
     private static final Map<String, String> ENGINE_LABELS = orderedMap(
@@ -74,6 +76,7 @@ final class ResultFiles {
     final NetResults net;
     final CgroupResults cgroups;
     final LayersResults layers;
+    final RegistryResults registry;
 
     ResultFiles(Path dir) {
         this.dir = dir;
@@ -86,11 +89,12 @@ final class ResultFiles {
         this.net = read(dir.resolve(NET), NetResults.class);
         this.cgroups = read(dir.resolve(CGROUPS), CgroupResults.class);
         this.layers = read(dir.resolve(LAYERS), LayersResults.class);
+        this.registry = read(dir.resolve(REGISTRY), RegistryResults.class);
     }
 
     boolean isEmpty() {
         return jmh == null && namespaces == null && process == null && vm == null && memory == null && overhead == null && net == null
-                && cgroups == null && layers == null;
+                && cgroups == null && layers == null && registry == null;
     }
 
     private static <T> T read(Path file, Class<T> type) {
