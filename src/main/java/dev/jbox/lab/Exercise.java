@@ -17,7 +17,8 @@ public record Exercise(int chapter, int number, String title, String source) {
             new Exercise(3, 2, "V2Limits.files: Docker's limits as cgroup v2 files", "src/main/java/dev/jbox/cgroups/V2Limits.java"),
             // Both directions of one translation, in one file: each exercise's check calls only its own methods.
             new Exercise(4, 1, "Whiteouts.parse, makeWhiteout, makeOpaque: OCI to overlay", "src/main/java/dev/jbox/layers/Whiteouts.java"),
-            new Exercise(4, 2, "Whiteouts.toOci, isWhiteout, isOpaque: overlay to OCI", "src/main/java/dev/jbox/layers/Whiteouts.java"));
+            new Exercise(4, 2, "Whiteouts.toOci, isWhiteout, isOpaque: overlay to OCI", "src/main/java/dev/jbox/layers/Whiteouts.java"),
+            new Exercise(5, 1, "BlobIngest.append, commit: verify an upload before it is a blob", "src/main/java/dev/jbox/registry/BlobIngest.java"));
 
     public static List<Exercise> of(int chapter) {
         return ALL.stream().filter(e -> e.chapter == chapter).toList();

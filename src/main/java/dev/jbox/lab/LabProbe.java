@@ -63,6 +63,7 @@ public final class LabProbe {
                 case "3.2" -> new LimitsProbe(probe).v2();
                 case "4.1" -> new WhiteoutsProbe(probe.work).toOverlay();
                 case "4.2" -> new WhiteoutsProbe(probe.work).toOci();
+                case "5.1" -> new RegistryProbe(probe.work).check();
                 default -> throw new IllegalArgumentException("no exercise " + args[0] + "." + args[1]);
             }
             System.exit(0);

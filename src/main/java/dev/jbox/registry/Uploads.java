@@ -2,7 +2,6 @@ package dev.jbox.registry;
 
 import dev.jbox.image.Digest;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -45,8 +44,7 @@ final class Uploads {
     /** Verifies the session's content, makes it the blob and links it into the repository. */
     void finish(UploadSession s, Digest digest) throws IOException {
         try {
-            Path verified = s.finish(digest);
-            store.blobs().commit(verified, digest);
+            s.finish(digest, store.blobs()::commit);
             store.repository(s.repository()).linkBlob(digest);
         } finally {
             sessions.remove(s.id());

@@ -74,6 +74,7 @@ final class Authenticator {
      * A 401 answered a request sent with {@code sent} (null: none). Learns the challenge and says
      * whether sending the request again with a fresh {@link #authorization} can succeed.
      */
+    // tag::challenged[]
     boolean challenged(String wwwAuthenticate, Scopes scopes, String sent) {
         Challenge c = Challenge.parse(wwwAuthenticate);
         if (c == null) {
@@ -90,6 +91,7 @@ final class Authenticator {
         }
         return true;
     }
+    // end::challenged[]
 
     private Token fetchToken(Challenge c, Scopes scopes) {
         String realm = c.param("realm").orElseThrow(() -> new JboxException(registry

@@ -46,6 +46,7 @@ final class BlobStream extends InputStream {
         return n < 0 ? -1 : one[0] & 0xff;
     }
 
+    // tag::resume[]
     @Override
     public int read(byte[] buf, int off, int len) throws IOException {
         while (true) {
@@ -77,6 +78,8 @@ final class BlobStream extends InputStream {
             }
         }
     }
+
+    // end::resume[]
 
     /** Asks for the rest of the blob, from {@link #position}; returns its body positioned there. */
     private InputStream open() throws IOException {

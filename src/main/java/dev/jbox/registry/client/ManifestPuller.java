@@ -40,6 +40,7 @@ final class ManifestPuller {
         }
         String contentType = r.headers().firstValue("Content-Type").orElse("").replaceFirst(";.*", "").strip();
         byte[] bytes = RegistryTransport.readSmall(r, MAX_MANIFEST, "the manifest of " + what);
+        // tag::manifest-digest[]
         Digest digest;
         if (reference.contains(":")) {
             Digest expected = Digest.parse(reference);
@@ -51,6 +52,7 @@ final class ManifestPuller {
         } else {
             digest = Digest.sha256(bytes);
         }
+        // end::manifest-digest[]
         return new PulledManifest(bytes, mediaType(contentType, bytes, what), digest);
     }
 
