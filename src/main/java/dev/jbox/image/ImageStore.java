@@ -98,6 +98,32 @@ public final class ImageStore {
     }
 
     /**
+     * Stores an image index (its exact bytes) whose manifests are all in the store, and tags it: a
+     * multi-platform image kept whole, so a push sends the same index on. Running it runs this
+     * machine's manifest of it.
+     */
+    public StoredImage addIndex(byte[] indexBytes, Reference tag) {
+        StoredBlob i = putBlob(new java.io.ByteArrayInputStream(indexBytes), null, indexBytes.length);
+        ImageIndex parsed = OciJson.read(indexBytes, ImageIndex.class, "index " + i.digest());
+        for (Descriptor d : parsed.manifests()) {
+            if (!content.has(d.digest())) {
+                throw new JboxException("index " + i.digest() + " refers to manifest " + d.digest()
+                        + ", which is not in the store; store its images first");
+            }
+        }
+        Descriptor entry = i.describe(parsed.mediaType() != null ? parsed.mediaType() : MediaTypes.OCI_INDEX);
+        Reference tagged = checkTag(tag);
+        index.update(idx -> withTag(idx, tagged, entry));
+        return load(tagged, entry);
+    }
+
+    /** The store's entry that {@code tag} names (a manifest, or an index), or null. */
+    public Descriptor entry(Reference tag) {
+        String name = tag.withDefaultTag().toString();
+        return index.read().manifests().stream().filter(d -> name.equals(d.refName())).findFirst().orElse(null);
+    }
+
+    /**
      * Stores a manifest (its exact bytes: its digest is of them) whose config and layers are in
      * the store, and tags it. Nothing is tagged if a blob is missing.
      */

@@ -52,14 +52,13 @@ final class BlobStore {
         return Files.createFile(uploads.resolve(UUID.randomUUID() + ".data"));
     }
 
-    /** Ingest files older than this run: their sessions died with the process that held them. */
-    void clearIngest() throws IOException {
-        if (Files.isDirectory(uploads)) {
-            try (Stream<Path> files = Files.list(uploads)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    Files.deleteIfExists(f);
-                }
-            }
+    /** The files under {@code uploads/}: the data and state of upload sessions, and ingest files of requests in flight. */
+    List<Path> ingestFiles() throws IOException {
+        if (!Files.isDirectory(uploads)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(uploads)) {
+            return files.toList();
         }
     }
 

@@ -107,8 +107,7 @@ public final class RegistryServer implements AutoCloseable {
         Server http = null;
         ScheduledExecutorService sweeper = null;
         try {
-            store.blobs().clearIngest();
-            Uploads uploads = new Uploads(store, o.uploadExpiry());
+            Uploads uploads = Uploads.restore(store, o.uploadExpiry()); // a push under way when the last one stopped goes on
             JETTY_LOG.setLevel(Level.WARNING);
             // One thread per request in flight: a blob transfer blocks on its socket and its file.
             QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 30_000);
@@ -221,9 +220,7 @@ public final class RegistryServer implements AutoCloseable {
         try {
             stopQuietly(http);
             sweeper.shutdownNow();
-            uploads.cancelAll();
-        } catch (java.io.IOException e) {
-            throw new JboxException("cannot remove the registry's unfinished uploads: " + e.getMessage());
+            uploads.close(); // their state stays on disk for the next start, which resumes or expires them
         } finally {
             lock.close();
         }

@@ -5,14 +5,15 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
+import java.nio.file.Files;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The upload sessions of a running registry. They live in memory (the hash state cannot be on
- * disk cheaply), so they end with the process, and their ingest files are cleared at start. A
- * session untouched for longer than the expiry is removed with its file: a client that vanished
- * mid-push costs disk space only until then.
+ * The upload sessions of a registry. Each keeps its state on disk beside its data, so a restarted
+ * registry takes up the sessions the last one left (as Distribution does): a push that was under
+ * way goes on at the offset the client was last told. A session untouched for longer than the
+ * expiry is removed with its files, whichever process began it: a client that vanished mid-push
+ * costs disk space only until then.
  */
 final class Uploads {
     private final RegistryStore store;
@@ -24,9 +25,34 @@ final class Uploads {
         this.expiry = expiry;
     }
 
+    /**
+     * The sessions a previous process left under {@code uploads/}; every other ingest file there
+     * (a manifest or a one-request upload cut off by the crash) belonged to a request that died with it.
+     */
+    static Uploads restore(RegistryStore store, Duration expiry) throws IOException {
+        Uploads uploads = new Uploads(store, expiry);
+        java.util.Set<Path> kept = new java.util.HashSet<>();
+        for (Path f : store.blobs().ingestFiles()) {
+            UploadSession s = f.getFileName().toString().endsWith(".state") ? UploadSession.restore(f) : null;
+            if (s != null) {
+                uploads.sessions.put(s.id(), s);
+                kept.add(f);
+                kept.add(s.file());
+            }
+        }
+        for (Path f : store.blobs().ingestFiles()) {
+            if (!kept.contains(f)) {
+                Files.deleteIfExists(f);
+            }
+        }
+        return uploads;
+    }
+
     UploadSession start(RepositoryName repository) throws IOException {
-        String id = UUID.randomUUID().toString();
-        UploadSession s = new UploadSession(id, repository, store.blobs().newIngestFile());
+        Path file = store.blobs().newIngestFile();
+        String name = file.getFileName().toString();
+        String id = name.substring(0, name.length() - ".data".length()); // the session's files are ID.data and ID.state
+        UploadSession s = new UploadSession(id, repository, file);
         sessions.put(id, s);
         return s;
     }
@@ -69,9 +95,9 @@ final class Uploads {
         return removed;
     }
 
-    void cancelAll() throws IOException {
-        for (UploadSession s : sessions.values()) {
-            cancel(s);
-        }
+    /** Closes the sessions' files and keeps them on disk, for the next process to resume or expire. */
+    void close() {
+        sessions.values().forEach(UploadSession::close);
+        sessions.clear();
     }
 }

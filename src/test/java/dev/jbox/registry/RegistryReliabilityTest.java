@@ -52,6 +52,16 @@ class RegistryReliabilityTest extends RegistryTestBase {
         return r.headers().firstValue("Range").orElseThrow();
     }
 
+    /** The 3 MiB {@code blob}'s last 2 MiB to the session at {@code loc}, then the close: the blob is whole, no upload file stays. */
+    private void sendTheRestAndClose(String loc, byte[] blob, Digest d) throws IOException {
+        HttpResponse<byte[]> rest = reg.send("PATCH", loc, Arrays.copyOfRange(blob, MIB, 3 * MIB),
+                "Content-Range", MIB + "-" + (3 * MIB - 1), "Content-Type", "application/octet-stream");
+        assertThat(rest.statusCode()).as(RegistryClient.text(rest)).isEqualTo(202);
+        assertThat(reg.send("PUT", withQuery(RegistryClient.location(rest), "digest=" + d), new byte[0]).statusCode()).isEqualTo(201);
+        assertThat(reg.send("GET", "/v2/app/blobs/" + d).body()).isEqualTo(blob);
+        assertThat(filesUnder(root.resolve("uploads"))).isEmpty();
+    }
+
     @Test
     void aClientKilledMidPatchLeavesNoBlobAndTheSessionResumes() throws IOException {
         byte[] blob = random(3 * MIB);
@@ -67,12 +77,7 @@ class RegistryReliabilityTest extends RegistryTestBase {
         assertThat(errorCode(reg.send("GET", "/v2/app/blobs/" + d))).isEqualTo("BLOB_UNKNOWN");
         assertThat(reg.store.blobs().contains(d)).isFalse();
 
-        HttpResponse<byte[]> rest = reg.send("PATCH", loc, Arrays.copyOfRange(blob, MIB, 3 * MIB),
-                "Content-Range", MIB + "-" + (3 * MIB - 1), "Content-Type", "application/octet-stream");
-        assertThat(rest.statusCode()).as(RegistryClient.text(rest)).isEqualTo(202);
-        assertThat(reg.send("PUT", withQuery(RegistryClient.location(rest), "digest=" + d), new byte[0]).statusCode()).isEqualTo(201);
-        assertThat(reg.send("GET", "/v2/app/blobs/" + d).body()).isEqualTo(blob);
-        assertThat(filesUnder(root.resolve("uploads"))).isEmpty();
+        sendTheRestAndClose(loc, blob, d);
     }
 
     @Test
@@ -107,7 +112,7 @@ class RegistryReliabilityTest extends RegistryTestBase {
         reg = new RegistryClient(root, o -> o.uploadExpiry(Duration.ofSeconds(2)), HttpClient.newBuilder());
         String loc = reg.startUpload("app");
         reg.send("PATCH", loc, random(1000), "Content-Type", "application/octet-stream");
-        assertThat(filesUnder(root.resolve("uploads"))).hasSize(1);
+        assertThat(filesUnder(root.resolve("uploads"))).as("the session's data and state").hasSize(2);
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         HttpResponse<byte[]> r;
         do {
@@ -117,5 +122,40 @@ class RegistryReliabilityTest extends RegistryTestBase {
         assertThat(errorCode(r)).isEqualTo("BLOB_UPLOAD_UNKNOWN");
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("expired after 2 s idle");
         assertThat(filesUnder(root.resolve("uploads"))).isEmpty();
+    }
+
+    @Test
+    void anUploadSessionSurvivesARestartOfTheRegistry() throws Exception {
+        byte[] blob = random(3 * MIB);
+        Digest d = Digest.sha256(blob);
+        String loc = reg.startUpload("app");
+        assertThat(reg.send("PATCH", loc, Arrays.copyOfRange(blob, 0, MIB), "Content-Range", "0-" + (MIB - 1),
+                "Content-Type", "application/octet-stream").statusCode()).isEqualTo(202);
+        reg.close();
+        // A registry killed mid-chunk leaves bytes after the last acknowledged offset: the next one cuts them off.
+        java.nio.file.Path data;
+        try (var files = java.nio.file.Files.list(root.resolve("uploads"))) {
+            data = files.filter(f -> f.toString().endsWith(".data")).findFirst().orElseThrow();
+        }
+        java.nio.file.Files.write(data, random(1000), java.nio.file.StandardOpenOption.APPEND);
+
+        reg = new RegistryClient(root);
+        assertThat(range(loc)).as("the new process knows the session and its offset").isEqualTo("0-" + (MIB - 1));
+        sendTheRestAndClose(loc, blob, d);
+    }
+
+    @Test
+    void aSessionLeftByAStoppedRegistryExpiresInTheNextOne() throws Exception {
+        String loc = reg.startUpload("app");
+        reg.send("PATCH", loc, random(1000), "Content-Type", "application/octet-stream");
+        reg.close();
+        reg = new RegistryClient(root, o -> o.uploadExpiry(Duration.ofSeconds(2)), HttpClient.newBuilder());
+        assertThat(filesUnder(root.resolve("uploads"))).as("taken up, not cleared").hasSize(2);
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!filesUnder(root.resolve("uploads")).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertThat(filesUnder(root.resolve("uploads"))).isEmpty();
+        assertThat(errorCode(reg.send("GET", loc))).isEqualTo("BLOB_UPLOAD_UNKNOWN");
     }
 }

@@ -120,6 +120,16 @@ public final class BlobIngest {
         Files.deleteIfExists(file);
     }
 
+    /** Stops writing and keeps the file as it is: the registry stops, and the next one may resume the upload. */
+    public synchronized void close() {
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing is buffered: a FileChannel writes straight to the file
+        }
+    }
+
     private Digest hashFile(String algorithm) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return Digest.of(algorithm, in);

@@ -14,38 +14,36 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * interactive consumer gives each bar a line of its own and moves the cursor to redraw it, so
  * layers moving in parallel each keep their line. A bar ends with the layer's status.
  */
-final class BarProgress implements Progress {
-    private final PrintStream out;
+final class BarProgress extends BlobLines {
     private final Map<Digest, ProgressBar> bars = new ConcurrentHashMap<>();
 
     BarProgress(PrintStream out) {
-        this.out = out;
+        super(out);
     }
 
     @Override
-    public synchronized void line(String text) {
-        out.println(text);
-        out.flush();
+    void opened(Digest blob, long size) {
+        bar(blob, Math.max(size, 1));
     }
 
     @Override
-    public TransferListener start(Digest blob, long size, String action) {
-        ProgressBar bar = bar(blob, action, Math.max(size, 1));
-        bar.setExtraMessage(action);
-        return new TransferListener() {
-            @Override
-            public void progress(long bytes) {
-                bar.stepTo(bytes);
-            }
-
-            @Override
-            public void retrying(int attempt, long offset, String why) {
-                bar.setExtraMessage("retrying (try " + attempt + ")");
-            }
-        };
+    void moved(Digest blob, long bytes) {
+        bar(blob, 1).stepTo(bytes);
     }
 
-    private synchronized ProgressBar bar(Digest blob, String action, long max) {
+    @Override
+    void status(Digest blob, String text) {
+        bar(blob, 1).setExtraMessage(text); // a blob that did not move ("Already exists") still gets its line
+    }
+
+    @Override
+    void closed(Digest blob) {
+        ProgressBar bar = bar(blob, 1);
+        bar.stepTo(bar.getMax());
+        bar.close();
+    }
+
+    private synchronized ProgressBar bar(Digest blob, long max) {
         return bars.computeIfAbsent(blob, d -> new ProgressBarBuilder()
                 .setTaskName(Progress.id(d))
                 .setInitialMax(max)
@@ -55,17 +53,6 @@ final class BarProgress implements Progress {
                 .setConsumer(new InteractiveConsoleProgressBarConsumer(out))
                 .hideEta()
                 .build());
-    }
-
-    @Override
-    public void finished(Digest blob, String status) {
-        ProgressBar bar = bars.get(blob);
-        if (bar == null) {
-            bar = bar(blob, "", 1); // a blob that did not move ("Already exists") still gets its line
-        }
-        bar.stepTo(bar.getMax());
-        bar.setExtraMessage(status);
-        bar.close();
     }
 
     @Override

@@ -23,28 +23,20 @@ import java.util.Map;
  * is the one named, so a corrupt or tampered layer is refused and nothing of it stays. The tag is
  * set last, once every blob is in.
  */
-public final class ImagePuller {
+public final class ImagePuller extends ImageTransfer {
     /** Docker's default max-concurrent-downloads. */
     public static final int PARALLEL = 3;
 
-    private final ImageStore store;
-    private final ClientConfig config;
-    private final Progress progress;
     private final Platform platform;
 
     public ImagePuller(ImageStore store, ClientConfig config, Progress progress, Platform platform) {
-        this.store = store;
-        this.config = config;
-        this.progress = progress;
+        super(store, config, progress);
         this.platform = platform;
     }
 
     // tag::pull[]
     public StoredImage pull(Reference name) {
-        if (name.tag() == null && name.digest() == null) {
-            progress.line("Using default tag: " + Reference.DEFAULT_TAG);
-        }
-        Reference ref = name.withDefaultTag();
+        Reference ref = withDefaultTag(name);
         String wanted = ref.digest() != null ? ref.digest().toString() : ref.tag();
         progress.line(wanted + ": Pulling from " + ref.path());
         Digest before = taggedManifest(ref);
@@ -53,7 +45,11 @@ public final class ImagePuller {
         PulledManifest image = top;
         if (MediaTypes.isIndex(top.mediaType())) {
             ImageIndex index = index(top);
-            image = client.pullManifest(platform.pick(index, ref.familiar()).digest().toString());
+            Descriptor picked = platform.pick(index, ref.familiar());
+            image = client.pullManifest(picked.digest().toString());
+            var p = picked.platform();
+            String which = p == null ? platform.toString() : p.os() + "/" + p.architecture() + (p.variant() == null ? "" : "/" + p.variant());
+            progress.line("Platform: " + which + " (manifest " + picked.digest() + " of index " + top.digest() + ")");
         }
         Manifest manifest = Manifest.parse(image.bytes(), image.digest());
         try {

@@ -3,7 +3,11 @@ package dev.jbox.registry.client;
 import dev.jbox.JboxException;
 import dev.jbox.image.Descriptor;
 import dev.jbox.image.Digest;
+import dev.jbox.image.ImageIndex;
 import dev.jbox.image.ImageStore;
+import dev.jbox.image.Manifest;
+import dev.jbox.image.MediaTypes;
+import dev.jbox.image.OciJson;
 import dev.jbox.image.Reference;
 import dev.jbox.image.StoredImage;
 import java.io.IOException;
@@ -21,51 +25,63 @@ import java.util.Map;
  * store; then the manifest, its exact bytes, so the registry names the image with the digest it
  * has here.
  */
-public final class ImagePusher {
+public final class ImagePusher extends ImageTransfer {
     /** Docker's default max-concurrent-uploads. */
     public static final int PARALLEL = 5;
 
-    private final ImageStore store;
-    private final ClientConfig config;
-    private final Progress progress;
     private final long chunkSize;
 
     /** @param chunkSize upload blobs larger than this in PATCHes of this size; 0: every blob in one PUT */
     public ImagePusher(ImageStore store, ClientConfig config, Progress progress, long chunkSize) {
-        this.store = store;
-        this.config = config;
-        this.progress = progress;
+        super(store, config, progress);
         this.chunkSize = chunkSize;
     }
 
     // tag::push[]
     public Digest push(Reference name) {
-        if (name.tag() == null && name.digest() == null) {
-            progress.line("Using default tag: " + Reference.DEFAULT_TAG);
-        }
-        Reference ref = name.withDefaultTag();
+        Reference ref = withDefaultTag(name);
         if (ref.tag() == null) {
             throw new JboxException("cannot push '" + name.familiar() + "': a push needs a tag (NAME:TAG), not a digest");
         }
         StoredImage image = store.resolve(ref.toString());
-        byte[] manifest = readManifest(image.manifestDigest());
+        Descriptor top = store.entry(ref);
         progress.line("The push refers to repository [" + ref.name() + "]");
         RegistryClient client = RegistryClient.connect(ref.domain(), ref.path(), config, true);
         Map<Digest, String> mountable = otherRepositories(ref);
+        Digest digest;
+        byte[] manifest;
+        if (top != null && MediaTypes.isIndex(top.mediaType())) {
+            // An index: every image of it first, by digest, so the index refers only to what the registry has.
+            manifest = readManifest(top.digest());
+            for (Descriptor child : OciJson.read(manifest, ImageIndex.class, "index " + top.digest()).manifests()) {
+                byte[] childBytes = readManifest(child.digest());
+                pushImage(client, Manifest.parse(childBytes, child.digest()), mountable);
+                client.pushManifest(child.digest().toString(), childBytes, child.mediaType());
+            }
+            digest = client.pushManifest(ref.tag(), manifest, top.mediaType());
+        } else {
+            manifest = readManifest(image.manifestDigest());
+            pushImage(client, image.manifest(), mountable);
+            digest = client.pushManifest(ref.tag(), manifest, image.manifest().mediaType());
+        }
+        progress.line(ref.tag() + ": digest: " + digest + " size: " + manifest.length);
+        return digest;
+    }
+
+    /** The layers and the config of one image, a few at a time. */
+    private void pushImage(RegistryClient client, Manifest manifest, Map<Digest, String> mountable) {
         List<Runnable> uploads = new ArrayList<>();
-        for (Descriptor layer : image.layers()) {
+        for (Descriptor layer : manifest.layers()) {
             uploads.add(() -> upload(client, layer.digest(), mountable.get(layer.digest()), progress));
         }
         // Docker does not show the config; neither does jbox
-        uploads.add(() -> upload(client, image.configDigest(), mountable.get(image.configDigest()), Progress.SILENT));
+        Digest config = manifest.config().digest();
+        uploads.add(() -> upload(client, config, mountable.get(config), Progress.SILENT));
         try {
             Transfers.runAll(uploads, PARALLEL, "push");
         } finally {
             progress.close();
         }
-        Digest digest = client.pushManifest(ref.tag(), manifest, image.manifest().mediaType());
-        progress.line(ref.tag() + ": digest: " + digest + " size: " + manifest.length);
-        return digest;
     }
 
     private void upload(RegistryClient client, Digest blob, String mountFrom, Progress progress) {

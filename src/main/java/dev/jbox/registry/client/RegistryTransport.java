@@ -20,10 +20,10 @@ import javax.net.ssl.SSLContext;
  * and retries requests that may be repeated (GET, HEAD) when the connection fails.
  *
  * <p>The scheme is found by asking {@code /v2/} (the "ping" every client makes). HTTPS only,
- * except for registries {@link InsecureRegistries} allows plain HTTP: those are tried over HTTP
- * first, then HTTPS. (Docker tries HTTPS first; but a TLS hello sent to a plain-HTTP server may
- * wait out a timeout, while a plain request to a TLS server is refused at once. The ping carries
- * no credentials, so nothing leaks by asking in the clear first.)
+ * except for registries {@link InsecureRegistries} allows plain HTTP: those are tried over HTTPS
+ * first, then HTTP, as Docker does, so a registry that has TLS is always spoken to over it. (A
+ * TLS hello sent to a plain-HTTP server is answered at once with a 400 by Jetty and by
+ * Distribution; only the JDK's own HTTP server, which jbox's registry no longer uses, let it hang.)
  */
 public final class RegistryTransport {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -63,12 +63,14 @@ public final class RegistryTransport {
         HttpClient http = builder.build();
         Credentials login = credentials != null ? credentials : config.credentials().get(registry);
         Authenticator auth = new Authenticator(registry, login, http, config.insecure());
-        List<String> schemes = config.insecure().allowsPlainHttp(registry) ? List.of("http", "https") : List.of("https");
+        List<String> schemes = config.insecure().allowsPlainHttp(registry) ? List.of("https", "http") : List.of("https");
         List<String> failures = new ArrayList<>();
         for (String scheme : schemes) {
             URI base = URI.create(scheme + "://" + apiHost(registry));
             RegistryTransport t = new RegistryTransport(registry, base, http, auth, config.retry());
-            String failure = t.ping();
+            // A plain-HTTP server that never answers a TLS hello (the JDK's own) would hold the
+            // HTTPS probe for the whole ping timeout; when HTTP may follow, give it less.
+            String failure = t.ping(scheme.equals("https") && schemes.size() > 1 ? Duration.ofSeconds(3) : Duration.ofSeconds(30));
             if (failure == null) {
                 return t;
             }
@@ -81,8 +83,8 @@ public final class RegistryTransport {
     }
 
     /** GET /v2/: null if this is a registry (200, or 401 with a challenge, learned here), else why not. */
-    private String ping() {
-        HttpRequest request = HttpRequest.newBuilder(uri("/v2/")).timeout(Duration.ofSeconds(30)).GET().build();
+    private String ping(Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(uri("/v2/")).timeout(timeout).GET().build();
         try {
             HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             int status = r.statusCode();

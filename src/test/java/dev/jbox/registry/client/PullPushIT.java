@@ -226,6 +226,38 @@ class PullPushIT {
                 .hasMessageContaining("no image for linux/s390x").hasMessageContaining("linux/arm64/v8, linux/amd64");
     }
 
+    @Test
+    void anIndexInTheStoreIsPushedWholeAndPulledByItsDigest() throws Exception {
+        ImageStore source = TestImages.store(tmp.resolve("a"));
+        StoredImage amd = TestImages.image(source, "local/multi:amd64", "amd64", TestImages.bytes(8, 200_000));
+        StoredImage arm = TestImages.image(source, "local/multi:arm64", "arm64", TestImages.bytes(9, 200_000));
+        byte[] indexBytes = dev.jbox.Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsBytes(ImageIndex.of(List.of(
+                        new Descriptor(MediaTypes.OCI_MANIFEST, arm.manifestDigest(), Files.size(source.blob(arm.manifestDigest())), null,
+                                new Descriptor.Platform("arm64", "linux", "v8")),
+                        new Descriptor(MediaTypes.OCI_MANIFEST, amd.manifestDigest(), Files.size(source.blob(amd.manifestDigest())), null,
+                                new Descriptor.Platform("amd64", "linux", null)))));
+        Digest indexDigest = Digest.sha256(indexBytes);
+        source.addIndex(indexBytes, Reference.parse(registry + "/multi:v1"));
+
+        // Nothing of it was in the registry: the push sends both images, then the index, its bytes unchanged.
+        assertThat(push(source, registry + "/multi:v1")).isEqualTo(indexDigest);
+        HttpResponse<byte[]> byTag = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + registry
+                + "/v2/multi/manifests/v1")).header("Accept", MediaTypes.OCI_INDEX).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(byTag.body()).isEqualTo(indexBytes);
+
+        TestImages.Recorded lines = new TestImages.Recorded();
+        StoredImage pulled = pull(TestImages.store(tmp.resolve("b")), registry + "/multi@" + indexDigest, lines.progress(),
+                new Platform("linux", "arm64", null));
+        assertThat(pulled.manifestDigest()).as("the platform's manifest, its digest kept").isEqualTo(arm.manifestDigest());
+        assertThat(pulled.id()).isEqualTo(arm.id());
+        assertThat(lines.text()).contains("manifest " + arm.manifestDigest() + " of index " + indexDigest, "linux/arm64",
+                "Digest: " + indexDigest);
+        StoredImage mine = pull(TestImages.store(tmp.resolve("c")), registry + "/multi@" + indexDigest, new TestImages.Recorded().progress(),
+                new Platform("linux", "amd64", null));
+        assertThat(mine.manifestDigest()).isEqualTo(amd.manifestDigest());
+    }
+
     private static List<Path> ingestFiles(Path storeRoot) throws IOException {
         Path ingest = storeRoot.resolve("image-ingest");
         if (!Files.isDirectory(ingest)) {
