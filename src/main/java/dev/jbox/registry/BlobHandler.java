@@ -2,9 +2,6 @@ package dev.jbox.registry;
 
 import dev.jbox.image.Digest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
@@ -54,25 +51,8 @@ final class BlobHandler {
         long first = range.map(ByteRange::first).orElse(0L);
         long length = range.map(ByteRange::length).orElse(size);
         range.ifPresent(r -> ex.set("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + size));
-        try (FileChannel file = FileChannel.open(store.blobs().path(digest), StandardOpenOption.READ);
-             OutputStream out = ex.start(range.isPresent() ? 206 : 200, length)) {
-            if (!ex.isHead()) {
-                InputStream in = Channels.newInputStream(file.position(first));
-                copy(in, out, length);
-            }
-        }
-    }
-
-    private static void copy(InputStream in, OutputStream out, long length) throws IOException {
-        byte[] buf = new byte[256 * 1024];
-        long left = length;
-        while (left > 0) {
-            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-            if (n < 0) {
-                throw new IOException("the blob ended " + left + " bytes early");
-            }
-            out.write(buf, 0, n);
-            left -= n;
+        try (FileChannel file = FileChannel.open(store.blobs().path(digest), StandardOpenOption.READ)) {
+            ex.sendFile(range.isPresent() ? 206 : 200, file, first, length);
         }
     }
 }
