@@ -7,7 +7,7 @@ import dev.jbox.image.StoredImage;
 /**
  * Where the engine gets the image a container runs, the chapter table's answer to "what if the
  * store does not have it": chapters 1-4 take the store's images only ({@link StoreOnly});
- * chapter 5 pulls a missing one from the registry its name points to ({@code RegistryImages}).
+ * chapter 5 pulls a missing one from the registry its name points to ({@code registry.client.StoreThenRegistry}).
  */
 public interface ImageSource {
     /** The image {@code name} (a reference or an image id) in {@code store}, fetched first if this source does that. */
