@@ -3,9 +3,11 @@ package dev.jbox.registry;
 import dev.jbox.image.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Properties;
 
@@ -69,21 +71,12 @@ final class UploadSession {
             // The acknowledged bytes go through a new ingest, which hashes them again; whatever lies
             // past the offset was a chunk being written when the process died, never acknowledged.
             Files.move(data, kept, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel cut = FileChannel.open(kept, StandardOpenOption.WRITE)) {
+                cut.truncate(offset);
+            }
             BlobIngest ingest = new BlobIngest(Files.createFile(data));
             try (InputStream in = Files.newInputStream(kept)) {
-                ingest.append(new java.io.BufferedInputStream(in) {
-                    private long left = offset;
-
-                    @Override
-                    public synchronized int read(byte[] b, int off, int len) throws IOException {
-                        if (left <= 0) {
-                            return -1;
-                        }
-                        int n = super.read(b, off, (int) Math.min(len, left));
-                        left -= Math.max(n, 0);
-                        return n;
-                    }
-                }, 0, offset);
+                ingest.append(in, 0, offset);
             }
             Files.delete(kept);
             UploadSession s = new UploadSession(p.getProperty("id"), new RepositoryName(p.getProperty("repository")), data, ingest);
