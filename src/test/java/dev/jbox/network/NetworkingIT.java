@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jbox.DataRoot;
 import dev.jbox.image.ImageStore;
-import dev.jbox.engine.Chapters;
 import dev.jbox.layers.FlatRootfs;
+import dev.jbox.testing.ChapterCli;
 import dev.jbox.testing.ChapterTest;
 import dev.jbox.testing.Cli;
 import java.io.BufferedReader;
@@ -55,8 +55,9 @@ class NetworkingIT {
     Path store;
 
     private String forwardingBefore;
-    /** The chapter whose engine runs this test's containers (set first thing by each test). */
-    private int chapter = Chapters.latest();
+    /** Runs containers on the chapter under test (set first thing by each test). */
+    private ChapterCli cli;
+    private int chapter;
     private final String gateway = Ipv4Subnet.parse(Cli.DEFAULT_SUBNET).gateway().getHostAddress();
 
     @BeforeAll
@@ -69,6 +70,7 @@ class NetworkingIT {
 
     @BeforeEach
     void installUdpEcho() throws IOException {
+        cli = new ChapterCli(store);
         forwardingBefore = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
         // The tool goes into the image the way a reader would put it there: an image built on busybox,
         // tagged busybox in this test's own store (an image's files are read-only layers since chapter 4).
@@ -110,6 +112,7 @@ class NetworkingIT {
     @ChapterTest(since = 2)
     void tcpAndUdpBetweenContainersAndTheHostAndBetweenContainers(int chapter) throws Exception {
         this.chapter = chapter;
+        cli.chapter(chapter);
         ok("run", "-d", "--name", "web", "busybox", "httpd", "-f", "-p", "80", "-h", "/etc");
         ok("run", "-d", "--name", "echo", "busybox", "udp-echo", "-l", "5300");
         String web = ipOf("web");
@@ -165,6 +168,7 @@ class NetworkingIT {
     @ChapterTest(since = 2)
     void publishedPortsAreReachableFromTheHostsLoopbackItsBridgeAddressAndOtherContainers(int chapter) throws Exception {
         this.chapter = chapter;
+        cli.chapter(chapter);
         int http = freePort(), local = freePort(), udp = freePort();
         ok("run", "-d", "--name", "web", "-p", http + ":80", "-p", "127.0.0.1:" + local + ":80", "-p", udp + ":5300/udp",
                 "busybox", "sh", "-c", "udp-echo -l 5300 & exec httpd -f -p 80 -h /etc");
@@ -197,6 +201,7 @@ class NetworkingIT {
     @ChapterTest(since = 2)
     void aUserNetworkResolvesNamesAndIsIsolatedFromOtherNetworks(int chapter) throws Exception {
         this.chapter = chapter;
+        cli.chapter(chapter);
         Ipv4Subnet back = NetTestSupport.freeSubnet();
         Ipv4Subnet front = NetTestSupport.freeSubnet();
         while (front.overlaps(back)) {
@@ -255,6 +260,7 @@ class NetworkingIT {
     @ChapterTest(since = 2)
     void hostAndNoneNetworks(int chapter) throws Exception {
         this.chapter = chapter;
+        cli.chapter(chapter);
         String hostNet = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
         String hostname = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         assertThat(ok("run", "--rm", "--network", "host", "busybox", "sh", "-c",
@@ -272,6 +278,7 @@ class NetworkingIT {
     @ChapterTest(since = 2)
     void rmRunRmStopAndSystemResetUnplugContainers(int chapter) throws Exception {
         this.chapter = chapter;
+        cli.chapter(chapter);
         int port = freePort();
         ok("run", "-d", "--name", "a", "-p", port + ":80", "busybox", "httpd", "-f", "-p", "80", "-h", "/etc");
         String veth = inspect("a").get("NetworkSettings").get("Networks").get("bridge").get("HostVeth").asText();
@@ -320,6 +327,7 @@ class NetworkingIT {
     @ChapterTest(since = 2)
     void badInputIsOneLineAndLeavesNothingHalfMade(int chapter) throws Exception {
         this.chapter = chapter;
+        cli.chapter(chapter);
         int port;
         try (ServerSocket busy = new ServerSocket(0)) {
             port = busy.getLocalPort();
@@ -368,21 +376,12 @@ class NetworkingIT {
 
     // ---- helpers ---------------------------------------------------------------------------
 
-    /** jbox ARGS, with {@code run} and {@code create} on this test's chapter unless they name one. */
     private Cli.Result jbox(String... args) {
-        return Cli.jbox(store, onChapter(args));
+        return cli.jbox(args);
     }
 
     private Cli.Result ok(String... args) {
-        return Cli.ok(store, onChapter(args));
-    }
-
-    private String[] onChapter(String... args) {
-        List<String> argv = new ArrayList<>(List.of(args));
-        if (!argv.isEmpty() && List.of("run", "create").contains(argv.get(0)) && !argv.contains("--chapter")) {
-            argv.addAll(1, List.of("--chapter", Integer.toString(chapter)));
-        }
-        return argv.toArray(String[]::new);
+        return cli.ok(args);
     }
 
     private static void oneLineError(Cli.Result r, String fragment) {

@@ -38,8 +38,8 @@ public final class ChapterCli {
     }
 
     private String[] withChapter(String... args) {
-        if (!args[0].equals("run")) {
-            return args;
+        if (!args[0].equals("run") || List.of(args).contains("--chapter")) {
+            return args; // a run that names its own chapter (a check of what an earlier one refuses) keeps it
         }
         List<String> all = new ArrayList<>(List.of("run", "--chapter", Integer.toString(chapter)));
         all.addAll(runFlags);
